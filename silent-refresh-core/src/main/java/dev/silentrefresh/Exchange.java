@@ -1,0 +1,47 @@
+package dev.silentrefresh;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One request as an adapter lets a {@link TokenSession} drive it: core decides which token to send,
+ * whether the reply was a rejection, and whether to replay; the adapter only sends and looks.
+ *
+ * @param <R> the adapter's reply type
+ */
+public interface Exchange<R> {
+  /** The reply's HTTP status. */
+  int status(R reply);
+
+  /** The first value of reply header {@code name} (any case), or null. */
+  String header(R reply, String name);
+
+  /**
+   * The reply body, when the adapter could read it without consuming it for the caller (small, JSON);
+   * otherwise null. Core asks only when {@link Dialect#needsBody(int)} says the status may carry a signal.
+   */
+  byte[] body(R reply);
+
+  /** Releases a reply that will not reach the caller (a rejected one about to be replayed). */
+  void discard(R reply);
+
+  /** Null when the request can be sent again; otherwise the reason it cannot (e.g. a one-shot body). */
+  default String notReplayableReason() {
+    return null;
+  }
+
+  /** An exchange whose sending blocks the calling thread. */
+  interface Blocking<R> extends Exchange<R> {
+    /**
+     * Sends the request, with the dialect's token header set to {@code tokenHeaderValue} (replacing any
+     * already there), or untouched when {@code tokenHeaderValue} is null.
+     */
+    R send(String tokenHeaderValue) throws IOException;
+  }
+
+  /** An exchange whose sending never blocks. */
+  interface Async<R> extends Exchange<R> {
+    /** As {@link Blocking#send}, completing when the reply arrives. */
+    CompletableFuture<R> send(String tokenHeaderValue);
+  }
+}

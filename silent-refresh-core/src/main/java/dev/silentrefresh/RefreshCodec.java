@@ -1,0 +1,215 @@
+package dev.silentrefresh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.silentrefresh.internal.Json;
+import dev.silentrefresh.internal.Jwt;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Turns a {@link Dialect} and the current tokens into a refresh request, and its reply into an outcome. */
+final class RefreshCodec {
+  private final Dialect dialect;
+  private final int maxReplyBytes;
+  private final Duration timeout;
+
+  RefreshCodec(Dialect dialect, int maxReplyBytes, Duration timeout) {
+    this.dialect = dialect;
+    this.maxReplyBytes = maxReplyBytes;
+    this.timeout = timeout;
+  }
+
+  RefreshRequest request(Tokens tokens) {
+    String refresh = tokens.refreshToken();
+    String access = tokens.accessToken();
+    URI uri = URI.create(dialect.refreshUrl()
+        .replace(Dialect.REFRESH_TOKEN, percentEncode(refresh))
+        .replace(Dialect.ACCESS_TOKEN, percentEncode(access)));
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Accept", "application/json");
+    for (Map.Entry<String, String> h : dialect.refreshHeaders().entrySet()) {
+      headers.put(h.getKey(), fill(h.getValue(), refresh, access));
+    }
+    byte[] body = null;
+    switch (dialect.bodyFormat()) {
+      case FORM: {
+        StringBuilder form = new StringBuilder();
+        for (Map.Entry<String, String> f : dialect.bodyFields().entrySet()) {
+          if (form.length() > 0) form.append('&');
+          form.append(formEncode(f.getKey())).append('=').append(formEncode(fill(f.getValue(), refresh, access)));
+        }
+        body = form.toString().getBytes(StandardCharsets.UTF_8);
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+        break;
+      }
+      case JSON: {
+        ObjectNode o = Json.object();
+        for (Map.Entry<String, String> f : dialect.bodyFields().entrySet()) {
+          o.put(f.getKey(), fill(f.getValue(), refresh, access));
+        }
+        body = Json.write(o);
+        headers.put("Content-Type", "application/json");
+        break;
+      }
+      default:
+        break;
+    }
+    return new RefreshRequest(dialect.refreshMethod(), uri, headers, body, maxReplyBytes, timeout);
+  }
+
+  /** What a refresh reply means. */
+  static final class Outcome {
+    final Tokens tokens; // success
+    final boolean dead;
+    final RefreshFailedException failure;
+
+    private Outcome(Tokens tokens, boolean dead, RefreshFailedException failure) {
+      this.tokens = tokens;
+      this.dead = dead;
+      this.failure = failure;
+    }
+
+    static Outcome success(Tokens t) {
+      return new Outcome(t, false, null);
+    }
+
+    static Outcome dead() {
+      return new Outcome(null, true, null);
+    }
+
+    static Outcome failed(RefreshFailedException e) {
+      return new Outcome(null, false, e);
+    }
+  }
+
+  /**
+   * Reads {@code reply}. Never throws: anything unexpected becomes a failure naming what was wrong,
+   * never a token.
+   *
+   * @param previous the tokens the refresh was made with (their refresh token is kept when the reply has none)
+   * @param sentAt when the refresh request was sent; {@code expires_in} counts from there
+   */
+  Outcome read(RefreshReply reply, Tokens previous, Instant sentAt) {
+    int status = reply.status();
+    if (reply.bodyLength() > maxReplyBytes) {
+      return malformed(status, "the refresh reply is larger than " + maxReplyBytes + " bytes");
+    }
+    JsonNode body = reply.isJson() ? Json.parseOrNull(reply.bodyUnsafe()) : null;
+    for (Signal dead : dialect.refreshTokenDead()) {
+      if (dead.matches(status, reply::header, body)) return Outcome.dead();
+    }
+    if (status >= 500) {
+      return Outcome.failed(new RefreshFailedException(RefreshFailedException.Reason.SERVER_ERROR, status,
+          "the refresh endpoint answered HTTP " + status, null));
+    }
+    if (status < 200 || status > 299) {
+      return Outcome.failed(new RefreshFailedException(RefreshFailedException.Reason.UNEXPECTED_STATUS, status,
+          "the refresh endpoint answered HTTP " + status + describeError(body), null));
+    }
+    if (body == null) {
+      String type = reply.header("Content-Type");
+      return malformed(status, "the refresh reply is not JSON (" + (type == null ? "no Content-Type" : type)
+          + ", " + reply.bodyLength() + " bytes)");
+    }
+    try {
+      String access = requiredString(body, dialect.accessTokenPointer(), "access token");
+      String refresh = optionalString(body, dialect.refreshTokenPointer(), "refresh token");
+      Long expiresIn = optionalSeconds(body, dialect.expiresInPointer());
+      Long refreshExpiresIn = optionalSeconds(body, dialect.refreshExpiresInPointer());
+      Instant expiresAt = expiresIn != null ? sentAt.plusSeconds(expiresIn) : Jwt.expiry(access);
+      boolean keepsRefresh = refresh == null;
+      Instant refreshExpiresAt = refreshExpiresIn != null ? sentAt.plusSeconds(refreshExpiresIn)
+          : keepsRefresh ? previous.refreshExpiresAt() : null;
+      return Outcome.success(Tokens.builder()
+          .accessToken(access)
+          .refreshToken(keepsRefresh ? previous.refreshToken() : refresh)
+          .expiresAt(expiresAt)
+          .refreshExpiresAt(refreshExpiresAt)
+          .build());
+    } catch (IllegalArgumentException e) {
+      return malformed(status, e.getMessage());
+    }
+  }
+
+  private static String describeError(JsonNode body) {
+    if (body == null) return "";
+    JsonNode error = body.get("error");
+    if (error != null && error.isTextual() && error.asText().matches("[A-Za-z0-9_.-]{1,64}")) {
+      return " (error " + error.asText() + ")";
+    }
+    return "";
+  }
+
+  private static Outcome malformed(int status, String message) {
+    return Outcome.failed(new RefreshFailedException(RefreshFailedException.Reason.MALFORMED_REPLY, status,
+        message, null));
+  }
+
+  private static String requiredString(JsonNode body, String pointer, String what) {
+    String s = optionalString(body, pointer, what);
+    if (s == null) throw new IllegalArgumentException("the refresh reply has no " + what + " at " + pointer);
+    return s;
+  }
+
+  private static String optionalString(JsonNode body, String pointer, String what) {
+    if (pointer == null) return null;
+    JsonNode n = body.at(pointer);
+    if (n.isMissingNode() || n.isNull()) return null;
+    if (!n.isTextual()) {
+      throw new IllegalArgumentException("the " + what + " at " + pointer + " is " + Json.describe(n) + ", expected a string");
+    }
+    if (n.asText().isEmpty()) throw new IllegalArgumentException("the " + what + " at " + pointer + " is empty");
+    return n.asText();
+  }
+
+  private static Long optionalSeconds(JsonNode body, String pointer) {
+    if (pointer == null) return null;
+    JsonNode n = body.at(pointer);
+    if (n.isMissingNode() || n.isNull()) return null;
+    long seconds;
+    if (n.isIntegralNumber() && n.canConvertToLong()) {
+      seconds = n.asLong();
+    } else if (n.isTextual() && n.asText().matches("\\d{1,12}")) {
+      seconds = Long.parseLong(n.asText());
+    } else {
+      throw new IllegalArgumentException("the lifetime at " + pointer + " is " + Json.describe(n)
+          + ", expected a whole number of seconds");
+    }
+    if (seconds < 0 || seconds > 100L * 365 * 24 * 3600) {
+      throw new IllegalArgumentException("the lifetime at " + pointer + " is out of range: " + seconds + " s");
+    }
+    return seconds;
+  }
+
+  private static String fill(String template, String refresh, String access) {
+    return template.replace(Dialect.REFRESH_TOKEN, refresh).replace(Dialect.ACCESS_TOKEN, access);
+  }
+
+  /** RFC 3986: everything but unreserved characters is percent-encoded (safe in a path segment and a query). */
+  static String percentEncode(String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 8);
+    for (byte b : bytes) {
+      int c = b & 0xff;
+      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_' || c == '~') {
+        out.write(c);
+      } else {
+        out.write('%');
+        out.write(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
+        out.write(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return new String(out.toByteArray(), StandardCharsets.US_ASCII);
+  }
+
+  /** {@code application/x-www-form-urlencoded} encoding. */
+  static String formEncode(String s) {
+    return percentEncode(s);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.silentrefresh;
+
+import dev.silentrefresh.internal.FileTokenStore;
+import dev.silentrefresh.internal.InMemoryTokenStore;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Where a session lives. Every write is a compare-and-set on the version read before it, so two
+ * refreshes racing (threads, or processes sharing the store) can never overwrite each other's tokens.
+ */
+public interface TokenStore {
+
+  /** The current tokens and their version. */
+  StoredTokens read() throws IOException;
+
+  /**
+   * Writes {@code next} if the store is still at {@code expectedVersion}.
+   *
+   * @return the new state when written, or null when the version had moved (nothing written)
+   */
+  StoredTokens replace(long expectedVersion, Tokens next) throws IOException;
+
+  /**
+   * Removes the session if the store is still at {@code expectedVersion}.
+   *
+   * @return the new (empty) state when cleared, or null when the version had moved
+   */
+  StoredTokens clear(long expectedVersion) throws IOException;
+
+  /** A store in this process's memory. */
+  static TokenStore inMemory() {
+    return new InMemoryTokenStore();
+  }
+
+  /**
+   * A store in a JSON file, readable by its owner only where the file system supports it. Writes
+   * replace the file atomically under a file lock, so several processes may share it.
+   */
+  static TokenStore file(Path path) {
+    return new FileTokenStore(path);
+  }
+}
