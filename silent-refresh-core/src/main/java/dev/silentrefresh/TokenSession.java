@@ -92,6 +92,20 @@ public final class TokenSession {
     return maxBodyPeekBytes;
   }
 
+  /**
+   * True when an adapter should buffer this reply's body (up to {@link #maxBodyPeekBytes()}) so that
+   * core can look for a body signal: the dialect has one for this status, and the body is JSON (or
+   * untyped) and not known to be larger than the limit.
+   *
+   * @param contentType the reply's {@code Content-Type}, or null
+   * @param contentLength the reply's length, or -1 when unknown
+   */
+  public boolean wantsBody(int status, String contentType, long contentLength) {
+    if (!dialect.needsBody(status)) return false;
+    if (contentLength > maxBodyPeekBytes) return false;
+    return contentType == null || contentType.toLowerCase(java.util.Locale.ROOT).contains("json");
+  }
+
   /** True when {@code uri}'s origin is one this session sends its token to. */
   public boolean inScope(URI uri) {
     URI origin = Origins.originOf(uri);
