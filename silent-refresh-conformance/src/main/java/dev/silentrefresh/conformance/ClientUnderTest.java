@@ -1,0 +1,19 @@
+package dev.silentrefresh.conformance;
+
+import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.TokenSession;
+
+/** One HTTP client adapter, as the conformance suite drives it. */
+public interface ClientUnderTest extends AutoCloseable {
+  /** Short name: jdk, okhttp, restclient… */
+  String name();
+
+  /** The adapter's refresh transport (a plain client, without the refreshing interceptor). */
+  RefreshTransport transport();
+
+  /** A caller sending through the adapter with {@code session}. */
+  Caller caller(TokenSession session);
+
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,67 @@
+package dev.silentrefresh.jdk;
+
+import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.conformance.CallReply;
+import dev.silentrefresh.conformance.Caller;
+import dev.silentrefresh.conformance.ClientUnderTest;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/** The java.net.http adapter as the conformance suite drives it: send for blocking calls, sendAsync for async ones. */
+final class JdkClient implements ClientUnderTest {
+  private final HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @Override
+  public String name() {
+    return "jdk";
+  }
+
+  @Override
+  public RefreshTransport transport() {
+    return JdkRefreshTransport.of(plain);
+  }
+
+  @Override
+  public Caller caller(TokenSession session) {
+    HttpClient client = RefreshingHttpClient.wrap(plain, session);
+    return new Caller() {
+      @Override
+      public CallReply send(String method, URI uri, String contentType, byte[] body) throws IOException {
+        try {
+          return reply(client.send(request(method, uri, contentType, body), HttpResponse.BodyHandlers.ofByteArray()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException();
+        }
+      }
+
+      @Override
+      public CompletableFuture<CallReply> getAsync(URI uri) {
+        return client.sendAsync(request("GET", uri, null, null), HttpResponse.BodyHandlers.ofByteArray())
+            .handle((r, e) -> {
+              if (e != null) throw new CompletionException(e instanceof CompletionException ? e.getCause() : e);
+              return reply(r);
+            });
+      }
+    };
+  }
+
+  private static HttpRequest request(String method, URI uri, String contentType, byte[] body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) b.header("Content-Type", contentType);
+    return b.build();
+  }
+
+  private static CallReply reply(HttpResponse<byte[]> r) {
+    return new CallReply(r.statusCode(), r.headers().map(), r.body());
+  }
+}

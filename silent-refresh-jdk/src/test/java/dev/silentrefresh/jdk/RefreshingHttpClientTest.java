@@ -1,0 +1,131 @@
+package dev.silentrefresh.jdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.Tokens;
+import dev.silentrefresh.conformance.Fixture;
+import dev.silentrefresh.conformance.ServerDialects;
+import dev.silentrefresh.testkit.Endpoint;
+import dev.silentrefresh.testkit.Profile;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** What is specific to java.net.http: body publishers and handlers, cancellation, the client's settings. */
+class RefreshingHttpClientTest {
+  private static final JdkClient CLIENT = new JdkClient();
+  private final HttpClient plain = HttpClient.newHttpClient();
+
+  @AfterAll
+  static void close() {
+    CLIENT.close();
+  }
+
+  private static Tokens expired(Fixture f) {
+    return ServerDialects.withoutExpiry(f.server.issueExpiredTokens(f.server.username()));
+  }
+
+  @Test
+  void aBodyLargerThanTheReplayBufferIsNotReplayedAndTheCallerIsToldWhy() throws Exception {
+    try (Fixture f = new Fixture(CLIENT, Profile.OAUTH2, s -> {}, b -> {})) {
+      f.session.signIn(expired(f));
+      HttpClient client = RefreshingHttpClient.wrap(plain, f.session, 16);
+      HttpRequest post = HttpRequest.newBuilder(f.echo()).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"a\":\"more than sixteen bytes\"}")).build();
+      HttpResponse<String> reply = client.send(post, HttpResponse.BodyHandlers.ofString());
+      assertThat(reply.statusCode()).as("the rejected reply, as it came").isEqualTo(401);
+      assertThat(f.events.replaySkipped).singleElement().asString().contains("larger than the replay buffer (16 bytes)");
+      await().atMost(5, TimeUnit.SECONDS).until(() -> f.server.counters().refreshSucceeded() == 1);
+      // the session was renewed in the background: the caller's own retry works
+      assertThat(client.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      assertThat(f.server.counters().refreshCalls()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aOneShotInputStreamBodyIsReplayedFromTheCopy() throws Exception {
+    try (Fixture f = new Fixture(CLIENT, Profile.CODE_1002, s -> {}, b -> {})) {
+      f.session.signIn(expired(f));
+      byte[] body = "{\"stream\":\"read once\"}".getBytes(StandardCharsets.UTF_8);
+      InputStream once = new ByteArrayInputStream(body);
+      HttpRequest post = HttpRequest.newBuilder(f.echo()).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofInputStream(() -> once)).build();
+      HttpResponse<byte[]> reply = RefreshingHttpClient.wrap(plain, f.session)
+          .send(post, HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(reply.statusCode()).isEqualTo(200);
+      assertThat(reply.body()).isEqualTo(body);
+      assertThat(f.server.counters().apiRequests()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aStreamingBodyHandlerGetsThePeekedBodyIntact() throws Exception {
+    try (Fixture f = new Fixture(CLIENT, Profile.CODE_50014, s -> {}, b -> {})) {
+      f.session.signIn(expired(f));
+      HttpResponse<InputStream> reply = RefreshingHttpClient.wrap(plain, f.session)
+          .send(HttpRequest.newBuilder(f.me()).build(), HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = reply.body()) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("9223372036854775807");
+      }
+      assertThat(f.server.counters().refreshCalls()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void cancellingTheCallThatTriggeredARefreshDoesNotCancelItForOthers() throws Exception {
+    try (Fixture f = new Fixture(CLIENT, Profile.CODE_401, s -> s.latency(Endpoint.REFRESH, Duration.ofMillis(300)), b -> {})) {
+      f.session.signIn(expired(f));
+      HttpClient client = RefreshingHttpClient.wrap(plain, f.session);
+      HttpRequest get = HttpRequest.newBuilder(f.me()).build();
+      CompletableFuture<HttpResponse<String>> first = client.sendAsync(get, HttpResponse.BodyHandlers.ofString());
+      await().atMost(5, TimeUnit.SECONDS).until(() -> f.server.counters().refreshCalls() == 1);
+      first.cancel(true);
+      List<CompletableFuture<HttpResponse<String>>> others = new ArrayList<>();
+      for (int i = 0; i < 10; i++) others.add(client.sendAsync(get, HttpResponse.BodyHandlers.ofString()));
+      for (CompletableFuture<HttpResponse<String>> o : others) {
+        assertThat(o.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      }
+      assertThat(f.server.counters().refreshCalls()).isEqualTo(1);
+      assertThat(f.server.counters().refreshSucceeded()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theCallerSeesItsOwnRequestWithoutTheTokenHeader() throws Exception {
+    try (Fixture f = new Fixture(CLIENT, Profile.OAUTH2, s -> {}, b -> {})) {
+      Tokens t = expired(f);
+      f.session.signIn(t);
+      HttpRequest get = HttpRequest.newBuilder(f.me()).header("Authorization", "Bearer stale-caller-value").build();
+      HttpResponse<String> reply = RefreshingHttpClient.wrap(plain, f.session).send(get, HttpResponse.BodyHandlers.ofString());
+      assertThat(reply.statusCode()).as("the caller's own Authorization header was replaced").isEqualTo(200);
+      assertThat(reply.request()).isSameAs(get);
+      assertThat(reply.toString()).doesNotContain(t.accessToken()).contains("200");
+    }
+  }
+
+  @Test
+  void clientsThatFollowRedirectsAreRefused() {
+    TokenSession session = TokenSession.builder(
+        dev.silentrefresh.Dialect.putBearer(java.net.URI.create("http://127.0.0.1:1/v1_0/authorizations")),
+        JdkRefreshTransport.of(plain)).build();
+    HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    assertThatThrownBy(() -> RefreshingHttpClient.wrap(following, session))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Redirect.NEVER");
+    HttpClient wrapped = RefreshingHttpClient.wrap(plain, session);
+    assertThatThrownBy(() -> RefreshingHttpClient.wrap(wrapped, session)).hasMessageContaining("wrap the plain client");
+    assertThat(JdkRefreshTransport.of(wrapped)).isNotNull();
+  }
+}

@@ -1,0 +1,115 @@
+package dev.silentrefresh.testkit;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+
+/** Mints and verifies the HS256 JWT access tokens, with a random 256-bit key per server instance. */
+final class AccessTokens {
+
+  /** Outcome of checking an access token. */
+  enum Status { VALID, EXPIRED, INVALID, MISSING }
+
+  /** A checked access token; {@code username} is set only when {@link Status#VALID}. */
+  static final class Check {
+    static final Check MISSING = new Check(Status.MISSING, null);
+    static final Check EXPIRED = new Check(Status.EXPIRED, null);
+    static final Check INVALID = new Check(Status.INVALID, null);
+
+    final Status status;
+    final String username;
+
+    private Check(Status status, String username) {
+      this.status = status;
+      this.username = username;
+    }
+
+    static Check valid(String username) {
+      return new Check(Status.VALID, username);
+    }
+  }
+
+  private final MACSigner signer;
+  private final MACVerifier verifier;
+  private final long ttlSeconds;
+
+  AccessTokens(Duration ttl, SecureRandom random) {
+    byte[] key = new byte[32];
+    random.nextBytes(key);
+    try {
+      this.signer = new MACSigner(key);
+      this.verifier = new MACVerifier(key);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot set up the HS256 key", e);
+    }
+    // exp has one-second resolution; a sub-second lifetime still lasts one second
+    long seconds = ttl.getSeconds() + (ttl.getNano() > 0 ? 1 : 0);
+    this.ttlSeconds = Math.max(1, seconds);
+  }
+
+  long ttlSeconds() {
+    return ttlSeconds;
+  }
+
+  /** A token issued at {@code now}, valid for the configured lifetime. */
+  String mint(String username, String family, Instant now) {
+    long iat = now.getEpochSecond();
+    return sign(username, family, iat, iat + ttlSeconds);
+  }
+
+  /** A token whose {@code exp} is already one second in the past at {@code now}. */
+  String mintExpired(String username, String family, Instant now) {
+    long exp = now.getEpochSecond() - 1;
+    return sign(username, family, exp - ttlSeconds, exp);
+  }
+
+  private String sign(String username, String family, long iat, long exp) {
+    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        .subject(username)
+        .issueTime(Date.from(Instant.ofEpochSecond(iat)))
+        .expirationTime(Date.from(Instant.ofEpochSecond(exp)))
+        .jwtID(UUID.randomUUID().toString())
+        .claim("fam", family)
+        .build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+    try {
+      jwt.sign(signer);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign an access token", e);
+    }
+    return jwt.serialize();
+  }
+
+  /** Checks signature (HS256 with this server's key only), then expiry against {@code now}. */
+  Check verify(String token, Instant now) {
+    if (token == null) {
+      return Check.MISSING;
+    }
+    try {
+      SignedJWT jwt = SignedJWT.parse(token);
+      if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+        return Check.INVALID;
+      }
+      JWTClaimsSet claims = jwt.getJWTClaimsSet();
+      Date exp = claims.getExpirationTime();
+      String sub = claims.getSubject();
+      if (exp == null || sub == null) {
+        return Check.INVALID;
+      }
+      return now.isBefore(exp.toInstant()) ? Check.valid(sub) : Check.EXPIRED;
+    } catch (ParseException | JOSEException | RuntimeException e) {
+      return Check.INVALID; // never echo the exception: its message may quote the token
+    }
+  }
+}

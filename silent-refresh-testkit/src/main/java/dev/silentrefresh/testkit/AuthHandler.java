@@ -1,0 +1,95 @@
+package dev.silentrefresh.testkit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Jetty 12 core handler: reads the request (at most {@value #MAX_BODY} bytes), hands it to
+ * {@link AuthLogic} and writes the {@link Reply} with the CORS headers every reply carries. Blocking: the
+ * server's thread pool is sized for it, and injected waits happen on the request thread.
+ */
+final class AuthHandler extends Handler.Abstract {
+  static final int MAX_BODY = 64 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(AuthHandler.class);
+
+  private final AuthLogic logic;
+
+  AuthHandler(AuthLogic logic) {
+    super(InvocationType.BLOCKING);
+    this.logic = logic;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    Reply reply;
+    try {
+      reply = answer(request);
+    } catch (Throwable t) { // any failure is a JSON 500, never Jetty's HTML page
+      // the class only: a message could quote a request's content
+      LOG.warn("{} failed: {}", request.getMethod(), t.getClass().getName());
+      reply = logic.serverError();
+    }
+    write(response, reply, callback);
+    return true;
+  }
+
+  private Reply answer(Request request) throws IOException {
+    HttpFields headers = request.getHeaders();
+    if (headers.getLongField(HttpHeader.CONTENT_LENGTH) > MAX_BODY) {
+      return logic.tooLarge().withHeader("Connection", "close");
+    }
+    byte[] body = Content.Source.asInputStream(request).readNBytes(MAX_BODY + 1);
+    if (body.length > MAX_BODY) {
+      return logic.tooLarge().withHeader("Connection", "close");
+    }
+    HttpCall call = new HttpCall(request.getMethod(), Request.getPathInContext(request),
+        request.getHttpURI().getQuery(), headers::get, body);
+    return logic.handle(call);
+  }
+
+  private static void write(Response response, Reply reply, Callback callback) {
+    response.setStatus(reply.status);
+    HttpFields.Mutable h = response.getHeaders();
+    addCors(h);
+    reply.headers.forEach(h::put);
+    if (reply.contentType == null) {
+      callback.succeeded();
+      return;
+    }
+    h.put(HttpHeader.CONTENT_TYPE, reply.contentType);
+    h.put(HttpHeader.CONTENT_LENGTH, reply.body.length);
+    response.write(true, ByteBuffer.wrap(reply.body).asReadOnlyBuffer(), callback);
+  }
+
+  static void addCors(HttpFields.Mutable h) {
+    h.put("Access-Control-Allow-Origin", "*");
+    h.put("Access-Control-Allow-Headers", "Authorization, X-Token, token, Content-Type");
+    h.put("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+    h.put("Access-Control-Expose-Headers", "WWW-Authenticate");
+  }
+
+  /** Jetty's own errors (unparseable requests and the like): JSON by default, with the CORS headers too. */
+  static final class JsonErrors extends ErrorHandler {
+    JsonErrors() {
+      setDefaultResponseMimeType("application/json");
+      setShowStacks(false);
+      setShowCauses(false);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      addCors(response.getHeaders());
+      return super.handle(request, response, callback);
+    }
+  }
+}

@@ -1,0 +1,354 @@
+package dev.silentrefresh.testkit;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A real HTTP reference auth server speaking one {@link Profile}: login, refresh and a protected API, with
+ * HS256 JWT access tokens, hashed rotating refresh tokens (reuse detection, grace window, family revocation),
+ * latency and fault injection, and {@link Counters} as ground truth.
+ *
+ * <pre>{@code
+ * try (AuthServer server = AuthServer.builder(Profile.OAUTH2).accessTtl(Duration.ofSeconds(30)).start()) {
+ *   URI login = server.loginUri();
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class AuthServer implements AutoCloseable {
+  private static final int MAX_THREADS = 512;
+
+  private final Profile profile;
+  private final Builder config;
+  private final Counters counters = new Counters();
+  private final Faults faults = new Faults();
+  private final Pauser pauser = new Pauser();
+  private final RefreshTokenStore refreshTokens;
+  private final AuthLogic logic;
+  private final Server server;
+  private final URI baseUri;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private AuthServer(Builder b) {
+    this.profile = b.profile;
+    this.config = b;
+    SecureRandom random = new SecureRandom();
+    AccessTokens accessTokens = new AccessTokens(b.accessTtl, random);
+    boolean rotation = b.rotation && profile != Profile.PUT_BEARER; // PUT_BEARER's protocol keeps the token
+    this.refreshTokens = new RefreshTokenStore(random, b.refreshTtl, rotation, b.reuseDetection, b.grace, counters);
+    Dialect dialect = Dialect.of(profile, b.clientId, b.clientCredential);
+    Map<String, String> users = b.users.isEmpty() ? Map.of("demo", "demo-password") : Map.copyOf(b.users);
+    this.logic = new AuthLogic(dialect, accessTokens, refreshTokens, users, b.clock, new EnumMap<>(b.latency),
+        counters, faults, pauser);
+
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
+    threads.setName("auth-server-" + profile.id());
+    this.server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(b.host);
+    connector.setPort(b.port);
+    connector.setAcceptQueueSize(1024); // clients open hundreds of connections at once
+    server.addConnector(connector);
+    server.setHandler(new AuthHandler(logic));
+    server.setErrorHandler(new AuthHandler.JsonErrors());
+    // no graceful phase: it would wait for clients' idle keep-alive connections; busy threads get 1 s
+    server.setStopTimeout(0);
+    threads.setStopTimeout(1000);
+    server.setStopAtShutdown(false);
+    try {
+      server.start();
+    } catch (Exception e) {
+      stopQuietly();
+      throw new IllegalStateException("cannot start the " + profile.id() + " auth server on " + b.host + ":" + b.port
+          + ": " + e, e);
+    }
+    String host = b.host.equals("0.0.0.0") || b.host.equals("::") ? "127.0.0.1" : b.host;
+    if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    this.baseUri = URI.create("http://" + host + ":" + connector.getLocalPort());
+  }
+
+  /** A builder for a server speaking {@code profile}. */
+  public static Builder builder(Profile profile) {
+    return new Builder(profile);
+  }
+
+  /** The profile this server speaks. */
+  public Profile profile() {
+    return profile;
+  }
+
+  /** {@code http://HOST:PORT}, with the actual port when the builder asked for a random one. */
+  public URI baseUri() {
+    return baseUri;
+  }
+
+  /** The absolute login endpoint. */
+  public URI loginUri() {
+    return baseUri.resolve(logic.dialect().loginPath());
+  }
+
+  /**
+   * The absolute refresh endpoint. For {@link Profile#CODE_50014} it is the prefix {@code …/refreshJwt/} the
+   * token is appended to; for {@link Profile#CODE_401} the client adds the {@code refreshToken} query.
+   */
+  public URI refreshUri() {
+    return baseUri.resolve(logic.dialect().refreshPath());
+  }
+
+  /** An absolute URI on this server, e.g. {@code apiUri("/api/me")}. */
+  public URI apiUri(String path) {
+    Objects.requireNonNull(path, "path");
+    return baseUri.resolve(path.startsWith("/") ? path : "/" + path);
+  }
+
+  /** The first configured user's name. */
+  public String username() {
+    return config.users.isEmpty() ? "demo" : config.users.keySet().iterator().next();
+  }
+
+  /** The first configured user's password. */
+  public String password() {
+    return config.users.isEmpty() ? "demo-password" : config.users.values().iterator().next();
+  }
+
+  /** The OAuth2 {@code client_id} the server expects. */
+  public String clientId() {
+    return config.clientId;
+  }
+
+  /** The client credential {@link Profile#CODE_1002} expects in the refresh body's {@code authorization}. */
+  public String clientCredential() {
+    return config.clientCredential;
+  }
+
+  /** The live counters. */
+  public Counters counters() {
+    return counters;
+  }
+
+  /** The fault injection rules. */
+  public Faults faults() {
+    return faults;
+  }
+
+  /** Logs {@code username} in without HTTP (a new token family; not counted as a login call). */
+  public IssuedTokens issueTokens(String username) {
+    return logic.issue(requireUsername(username), false);
+  }
+
+  /** Like {@link #issueTokens(String)}, but the access token's {@code exp} is already past; the refresh token is valid. */
+  public IssuedTokens issueExpiredTokens(String username) {
+    return logic.issue(requireUsername(username), true);
+  }
+
+  /** Revokes every token family issued so far: the next refresh with any of their tokens gets the dead reply. */
+  public void revokeAllRefreshTokens() {
+    refreshTokens.revokeAll();
+  }
+
+  /** Sets the counters to zero and clears the faults; issued tokens and families are kept. */
+  public void reset() {
+    counters.reset();
+    faults.clear();
+  }
+
+  /** Stops the server and frees its port; requests waiting on latency or DELAY end at once. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      pauser.close();
+      stopQuietly();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AuthServer[" + profile.id() + " at " + baseUri + "]";
+  }
+
+  private void stopQuietly() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      // stopping is best effort; the port is released with the connector
+    }
+  }
+
+  private static String requireUsername(String username) {
+    Objects.requireNonNull(username, "username");
+    if (username.isEmpty()) {
+      throw new IllegalArgumentException("username must not be empty");
+    }
+    return username;
+  }
+
+  /** Configures and {@linkplain #start() starts} an {@link AuthServer}. Not thread-safe. */
+  public static final class Builder {
+    private final Profile profile;
+    private String host = "127.0.0.1";
+    private int port;
+    private Duration accessTtl = Duration.ofMinutes(5);
+    private Duration refreshTtl = Duration.ofHours(1);
+    private boolean rotation = true;
+    private boolean reuseDetection = true;
+    private Duration grace = Duration.ZERO;
+    private Clock clock = Clock.systemUTC();
+    private final Map<String, String> users = new LinkedHashMap<>();
+    private String clientId = "demo-client";
+    private String clientCredential = "demo-app-credential";
+    private final Map<Endpoint, Duration> latency = new EnumMap<>(Endpoint.class);
+
+    private Builder(Profile profile) {
+      this.profile = Objects.requireNonNull(profile, "profile");
+      for (Endpoint e : Endpoint.values()) {
+        latency.put(e, Duration.ZERO);
+      }
+    }
+
+    /** The address to bind (default {@code 127.0.0.1}). */
+    public Builder host(String host) {
+      this.host = nonEmpty(host, "host");
+      return this;
+    }
+
+    /** The port to bind (default 0: a random free port). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be within 0..65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Access token lifetime (default 5 min; {@code exp} has one-second resolution). */
+    public Builder accessTtl(Duration ttl) {
+      this.accessTtl = positive(ttl, "accessTtl");
+      return this;
+    }
+
+    /** Refresh token lifetime from its issue (default 1 h); a rotated successor gets a fresh lifetime. */
+    public Builder refreshTtl(Duration ttl) {
+      this.refreshTtl = positive(ttl, "refreshTtl");
+      return this;
+    }
+
+    /** Whether a refresh replaces the refresh token (default true; {@link Profile#PUT_BEARER} never rotates). */
+    public Builder rotation(boolean rotation) {
+      this.rotation = rotation;
+      return this;
+    }
+
+    /** Whether presenting an already rotated token outside the grace window revokes its family (default true). */
+    public Builder reuseDetection(boolean reuseDetection) {
+      this.reuseDetection = reuseDetection;
+      return this;
+    }
+
+    /** How long a just-rotated token is still accepted, issuing a fresh pair (default 0). */
+    public Builder grace(Duration grace) {
+      Objects.requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("grace must not be negative");
+      }
+      this.grace = grace;
+      return this;
+    }
+
+    /** The clock of every expiry decision, at issue and at validation (default system UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Adds a user. Without any call the only user is {@code demo} / {@code demo-password}; the first user added
+     * is the one {@link AuthServer#username()} returns.
+     */
+    public Builder user(String username, String password) {
+      users.put(nonEmpty(username, "username"), Objects.requireNonNull(password, "password"));
+      return this;
+    }
+
+    /** The OAuth2 {@code client_id} (default {@code demo-client}). */
+    public Builder clientId(String clientId) {
+      this.clientId = nonEmpty(clientId, "clientId");
+      return this;
+    }
+
+    /** The {@link Profile#CODE_1002} client credential (default {@code demo-app-credential}). */
+    public Builder clientCredential(String clientCredential) {
+      this.clientCredential = nonEmpty(clientCredential, "clientCredential");
+      return this;
+    }
+
+    /** How long the server waits before answering {@code endpoint} (default zero). */
+    public Builder latency(Endpoint endpoint, Duration latency) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      Objects.requireNonNull(latency, "latency");
+      if (latency.isNegative()) {
+        throw new IllegalArgumentException("latency must not be negative");
+      }
+      this.latency.put(endpoint, latency);
+      return this;
+    }
+
+    /**
+     * Binds and starts the server.
+     *
+     * @throws IllegalStateException when it cannot start (port taken, unknown host, ...)
+     */
+    public AuthServer start() {
+      return new AuthServer(this.copy());
+    }
+
+    private Builder copy() {
+      Builder b = new Builder(profile);
+      b.host = host;
+      b.port = port;
+      b.accessTtl = accessTtl;
+      b.refreshTtl = refreshTtl;
+      b.rotation = rotation;
+      b.reuseDetection = reuseDetection;
+      b.grace = grace;
+      b.clock = clock;
+      b.users.putAll(users);
+      b.clientId = clientId;
+      b.clientCredential = clientCredential;
+      b.latency.putAll(latency);
+      return b;
+    }
+
+    private static String nonEmpty(String value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException(name + " must not be empty");
+      }
+      return value;
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isZero() || d.isNegative()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + d);
+      }
+      return d;
+    }
+  }
+}

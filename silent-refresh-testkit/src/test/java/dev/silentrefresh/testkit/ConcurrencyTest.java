@@ -1,0 +1,108 @@
+package dev.silentrefresh.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Concurrency claims, asserted on the server's counters. */
+class ConcurrencyTest extends ServerTestBase {
+
+  @Test
+  void latencyMakesConcurrentRefreshesOverlap() throws Exception {
+    AuthServer s = start(Profile.OAUTH2, b -> b.latency(Endpoint.REFRESH, Duration.ofMillis(400)));
+    List<IssuedTokens> families = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      families.add(s.issueTokens("demo"));
+    }
+    List<HttpResponse<String>> replies = fireTogether(families.size(),
+        i -> Wire.refresh(s, families.get(i).refreshToken()));
+
+    assertThat(replies).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(200));
+    assertThat(s.counters().peakConcurrentRefreshes()).isGreaterThan(1).isLessThanOrEqualTo(20);
+    assertThat(s.counters().refreshSucceeded()).isEqualTo(20);
+  }
+
+  @Test
+  void twoHundredRefreshesAreHandledAtOnce() throws Exception {
+    AuthServer s = start(Profile.CODE_1002, b -> b.latency(Endpoint.REFRESH, Duration.ofSeconds(1)));
+    List<IssuedTokens> families = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      families.add(s.issueTokens("demo"));
+    }
+    List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+    for (IssuedTokens t : families) {
+      replies.add(Wire.HTTP.sendAsync(Wire.refreshRequest(s, t.refreshToken()).build(), BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> r : replies) {
+      assertThat(r.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    // the thread pool does not serialise them: most of the 200 waited out their latency together
+    assertThat(s.counters().peakConcurrentRefreshes()).isGreaterThan(100);
+  }
+
+  @Test
+  void concurrentRefreshesWithOneTokenRotateItOnce() throws Exception {
+    AuthServer s = start(Profile.CODE_50014, b -> b.reuseDetection(false));
+    IssuedTokens tokens = s.issueTokens("demo");
+    List<HttpResponse<String>> replies = fireTogether(30, i -> Wire.refresh(s, tokens.refreshToken()));
+
+    long ok = replies.stream().filter(r -> Wire.json(r).path("code").asInt() == 0).count();
+    assertThat(ok).isEqualTo(1);
+    assertThat(s.counters().refreshSucceeded()).isEqualTo(1);
+    assertThat(s.counters().refreshRejected()).isEqualTo(29);
+  }
+
+  @Test
+  void concurrentReuseRevokesTheFamilyOnce() throws Exception {
+    AuthServer s = start(Profile.CODE_401);
+    IssuedTokens tokens = s.issueTokens("demo");
+    Wire.Tokens next = Wire.refreshTokens(s, tokens.refreshToken());
+    fireTogether(20, i -> Wire.refresh(s, tokens.refreshToken()));
+
+    assertThat(s.counters().reuseDetected()).isEqualTo(1); // later ones find the family already revoked
+    assertThat(s.counters().familiesRevoked()).isEqualTo(1);
+    Wire.assertDead(Profile.CODE_401, Wire.refresh(s, next.refresh()));
+  }
+
+  interface Call {
+    HttpResponse<String> run(int i) throws Exception;
+  }
+
+  /** Runs {@code n} calls on {@code n} threads released together by a latch. */
+  static List<HttpResponse<String>> fireTogether(int n, Call call) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      CountDownLatch ready = new CountDownLatch(n);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        futures.add(pool.submit(() -> {
+          ready.countDown();
+          go.await();
+          return call.run(index);
+        }));
+      }
+      assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+      go.countDown();
+      List<HttpResponse<String>> replies = new ArrayList<>();
+      for (Future<HttpResponse<String>> f : futures) {
+        replies.add(f.get(30, TimeUnit.SECONDS));
+      }
+      return replies;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
