@@ -121,7 +121,7 @@ final class RefreshCodec {
       String refresh = optionalString(body, dialect.refreshTokenPointer(), "refresh token");
       Long expiresIn = optionalSeconds(body, dialect.expiresInPointer());
       Long refreshExpiresIn = optionalSeconds(body, dialect.refreshExpiresInPointer());
-      Instant expiresAt = expiresIn != null ? sentAt.plusSeconds(expiresIn) : Jwt.expiry(access);
+      Instant expiresAt = earlier(expiresIn == null ? null : sentAt.plusSeconds(expiresIn), Jwt.expiry(access));
       boolean keepsRefresh = refresh == null;
       Instant refreshExpiresAt = refreshExpiresIn != null ? sentAt.plusSeconds(refreshExpiresIn)
           : keepsRefresh ? previous.refreshExpiresAt() : null;
@@ -134,6 +134,16 @@ final class RefreshCodec {
     } catch (IllegalArgumentException e) {
       return malformed(status, e.getMessage());
     }
+  }
+
+  /**
+   * Both {@code expires_in} and a JWT {@code exp} may be known; they can disagree by up to a second
+   * ({@code exp} has whole seconds), and clock skew adds more. The earlier one is safe.
+   */
+  private static Instant earlier(Instant a, Instant b) {
+    if (a == null) return b;
+    if (b == null) return a;
+    return a.isBefore(b) ? a : b;
   }
 
   private static String describeError(JsonNode body) {

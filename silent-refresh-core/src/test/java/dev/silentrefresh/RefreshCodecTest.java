@@ -53,6 +53,17 @@ class RefreshCodecTest {
   }
 
   @Test
+  void whenExpiresInAndJwtExpDisagreeTheEarlierWins() {
+    String access = jwt("{\"exp\":" + (NOW.getEpochSecond() + 100) + "}");
+    RefreshCodec.Outcome later = read(OAUTH2, 200, "application/json",
+        "{\"access_token\":\"" + access + "\",\"expires_in\":300}");
+    assertThat(later.tokens.expiresAt()).isEqualTo(NOW.plusSeconds(100));
+    RefreshCodec.Outcome sooner = read(OAUTH2, 200, "application/json",
+        "{\"access_token\":\"" + access + "\",\"expires_in\":60}");
+    assertThat(sooner.tokens.expiresAt()).isEqualTo(NOW.plusSeconds(60));
+  }
+
+  @Test
   void opaqueTokensHaveNoKnownExpiry() {
     RefreshCodec.Outcome o = read(PUT, 200, "application/json", "{\"data\":{\"token\":\"opaque.token\"}}");
     assertThat(o.tokens.expiresAt()).isNull();

@@ -104,6 +104,25 @@ class RefreshingHttpClientTest {
   }
 
   @Test
+  void sendAsyncReturnsAtOnceWhileARefreshIsInFlight() throws Exception {
+    try (Fixture f = new Fixture(CLIENT, Profile.OAUTH2, s -> s.latency(Endpoint.REFRESH, Duration.ofSeconds(3)), b -> {})) {
+      f.session.signIn(expired(f));
+      HttpClient client = RefreshingHttpClient.wrap(plain, f.session);
+      HttpRequest get = HttpRequest.newBuilder(f.me()).build();
+      CompletableFuture<HttpResponse<String>> first = client.sendAsync(get, HttpResponse.BodyHandlers.ofString());
+      await().atMost(5, TimeUnit.SECONDS).until(() -> f.server.counters().refreshCalls() == 1);
+      // The refresh now takes 3 s on the server. Calls made from this one thread must not wait for it.
+      List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+      for (int i = 0; i < 50; i++) waiting.add(client.sendAsync(get, HttpResponse.BodyHandlers.ofString()));
+      assertThat(f.server.counters().refreshSucceeded()).as("the refresh is still in flight").isZero();
+      assertThat(waiting).noneMatch(CompletableFuture::isDone);
+      assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      for (CompletableFuture<HttpResponse<String>> w : waiting) assertThat(w.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(f.server.counters().refreshCalls()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void theCallerSeesItsOwnRequestWithoutTheTokenHeader() throws Exception {
     try (Fixture f = new Fixture(CLIENT, Profile.OAUTH2, s -> {}, b -> {})) {
       Tokens t = expired(f);

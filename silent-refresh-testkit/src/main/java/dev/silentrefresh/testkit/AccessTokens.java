@@ -62,6 +62,15 @@ final class AccessTokens {
     return ttlSeconds;
   }
 
+  /**
+   * The whole seconds left at {@code now} for a token minted at {@code now}: {@code exp} counts from
+   * the start of the current second, so a token minted mid-second lives less than {@code ttlSeconds}.
+   * Reported as {@code expires_in}, it never promises a client more than the token really has.
+   */
+  long expiresInSeconds(Instant now) {
+    return now.getNano() == 0 ? ttlSeconds : ttlSeconds - 1;
+  }
+
   /** A token issued at {@code now}, valid for the configured lifetime. */
   String mint(String username, String family, Instant now) {
     long iat = now.getEpochSecond();

@@ -12,13 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the server does with a request, written once for every profile: routing through the {@link Dialect},
+ * What the server does with a request, written once for every profile: routing through the {@link ServerProtocol},
  * counters, latency and faults, login, refresh and the protected API. Token values are never logged.
  */
 final class AuthLogic {
   private static final Logger LOG = LoggerFactory.getLogger(AuthLogic.class);
 
-  private final Dialect dialect;
+  private final ServerProtocol protocol;
   private final AccessTokens accessTokens;
   private final RefreshTokenStore refreshTokens;
   private final Map<String, String> users;
@@ -29,9 +29,9 @@ final class AuthLogic {
   private final Pauser pauser;
   private final FaultReplies faultReplies;
 
-  AuthLogic(Dialect dialect, AccessTokens accessTokens, RefreshTokenStore refreshTokens, Map<String, String> users,
+  AuthLogic(ServerProtocol protocol, AccessTokens accessTokens, RefreshTokenStore refreshTokens, Map<String, String> users,
       Clock clock, Map<Endpoint, Duration> latency, Counters counters, Faults faults, Pauser pauser) {
-    this.dialect = dialect;
+    this.protocol = protocol;
     this.accessTokens = accessTokens;
     this.refreshTokens = refreshTokens;
     this.users = users;
@@ -40,11 +40,11 @@ final class AuthLogic {
     this.counters = counters;
     this.faults = faults;
     this.pauser = pauser;
-    this.faultReplies = new FaultReplies(dialect, accessTokens.ttlSeconds(), refreshTokens.ttl().toSeconds());
+    this.faultReplies = new FaultReplies(protocol, accessTokens.ttlSeconds(), refreshTokens.ttl().toSeconds());
   }
 
-  Dialect dialect() {
-    return dialect;
+  ServerProtocol protocol() {
+    return protocol;
   }
 
   /** Answers one fully read request. */
@@ -53,21 +53,21 @@ final class AuthLogic {
       return Reply.empty(204);
     }
     try {
-      Dialect.Route route = dialect.route(call);
+      ServerProtocol.Route route = protocol.route(call);
       return route.reply != null ? route.reply : serve(route.endpoint, call);
     } catch (MalformedBodyException e) {
       LOG.debug("{} {}: {}", call.method, logPath(call), e.getMessage());
-      return dialect.malformed();
+      return protocol.malformed();
     }
   }
 
   /** The reply for a request whose body is over the size limit. */
   Reply tooLarge() {
-    return dialect.tooLarge();
+    return protocol.tooLarge();
   }
 
   Reply serverError() {
-    return dialect.serverError();
+    return protocol.serverError();
   }
 
   /** Issues a token pair to {@code username} in a new family, without HTTP (and without counting a login). */
@@ -77,7 +77,7 @@ final class AuthLogic {
     String access = expired ? accessTokens.mintExpired(username, refresh.family, now)
         : accessTokens.mint(username, refresh.family, now);
     return new IssuedTokens(access, refresh.token,
-        expired ? Duration.ZERO : Duration.ofSeconds(accessTokens.ttlSeconds()), refreshTokens.ttl());
+        expired ? Duration.ZERO : Duration.ofSeconds(accessTokens.expiresInSeconds(now)), refreshTokens.ttl());
   }
 
   private Reply serve(Endpoint endpoint, HttpCall call) {
@@ -103,10 +103,10 @@ final class AuthLogic {
             break;
           case DROP_AFTER_COMMIT:
             refresh(call);
-            return dialect.serverError();
+            return protocol.serverError();
           case REJECT_TOKENS:
             counters.incRejectedRequests();
-            return dialect.accessRejected(AccessTokens.Status.EXPIRED);
+            return protocol.accessRejected(AccessTokens.Status.EXPIRED);
           default:
             return faultReplies.reply(endpoint, fault);
         }
@@ -127,22 +127,22 @@ final class AuthLogic {
   }
 
   private Reply login(HttpCall call) {
-    Dialect.LoginRequest request = dialect.login(call);
+    ServerProtocol.LoginRequest request = protocol.login(call);
     if (request.rejection != null) {
       return request.rejection;
     }
     if (!passwordMatches(request.username, request.password)) {
       LOG.debug("login refused: bad credentials");
-      return dialect.badCredentials();
+      return protocol.badCredentials();
     }
     IssuedTokens issued = issue(request.username, false);
-    return dialect.tokens(Endpoint.LOGIN, new Dialect.TokenFields(TextNode.valueOf(issued.accessToken()),
+    return protocol.tokens(Endpoint.LOGIN, new ServerProtocol.TokenFields(TextNode.valueOf(issued.accessToken()),
         TextNode.valueOf(issued.refreshToken()), issued.expiresIn().toSeconds(),
         issued.refreshExpiresIn().toSeconds()));
   }
 
   private Reply refresh(HttpCall call) {
-    Dialect.RefreshRequest request = dialect.refresh(call);
+    ServerProtocol.RefreshRequest request = protocol.refresh(call);
     if (request.rejection != null) {
       return request.rejection;
     }
@@ -151,34 +151,34 @@ final class AuthLogic {
     if (!result.ok()) {
       counters.incRefreshRejected();
       LOG.debug("refresh refused: {}", result.outcome);
-      return dialect.deadRefresh();
+      return protocol.deadRefresh();
     }
     String access = accessTokens.mint(result.username, result.family, now);
     counters.incRefreshSucceeded();
     LOG.debug("refresh {} in family {}", result.outcome, result.family);
-    return dialect.tokens(Endpoint.REFRESH, new Dialect.TokenFields(TextNode.valueOf(access),
-        TextNode.valueOf(result.refreshToken), accessTokens.ttlSeconds(), result.refreshExpiresIn.toSeconds()));
+    return protocol.tokens(Endpoint.REFRESH, new ServerProtocol.TokenFields(TextNode.valueOf(access),
+        TextNode.valueOf(result.refreshToken), accessTokens.expiresInSeconds(now), result.refreshExpiresIn.toSeconds()));
   }
 
   private Reply api(HttpCall call) {
-    AccessTokens.Check check = accessTokens.verify(dialect.accessToken(call), clock.instant());
+    AccessTokens.Check check = accessTokens.verify(protocol.accessToken(call), clock.instant());
     if (check.status != AccessTokens.Status.VALID) {
       counters.incRejectedRequests();
-      return dialect.accessRejected(check.status);
+      return protocol.accessRejected(check.status);
     }
     switch (call.path) {
       case "/api/me":
         counters.incApiSucceeded();
-        return dialect.api(userJson(check.username));
+        return protocol.api(userJson(check.username));
       case "/api/echo":
         if (!"POST".equals(call.method) && !"PUT".equals(call.method)) {
-          return dialect.methodNotAllowed();
+          return protocol.methodNotAllowed();
         }
         counters.incApiSucceeded();
         String type = call.header("Content-Type");
         return Reply.of(200, type == null ? "application/octet-stream" : type, call.body);
       default:
-        return dialect.notFound();
+        return protocol.notFound();
     }
   }
 

@@ -48,9 +48,9 @@ public final class AuthServer implements AutoCloseable {
     AccessTokens accessTokens = new AccessTokens(b.accessTtl, random);
     boolean rotation = b.rotation && profile != Profile.PUT_BEARER; // PUT_BEARER's protocol keeps the token
     this.refreshTokens = new RefreshTokenStore(random, b.refreshTtl, rotation, b.reuseDetection, b.grace, counters);
-    Dialect dialect = Dialect.of(profile, b.clientId, b.clientCredential);
+    ServerProtocol protocol = ServerProtocol.of(profile, b.clientId, b.clientCredential);
     Map<String, String> users = b.users.isEmpty() ? Map.of("demo", "demo-password") : Map.copyOf(b.users);
-    this.logic = new AuthLogic(dialect, accessTokens, refreshTokens, users, b.clock, new EnumMap<>(b.latency),
+    this.logic = new AuthLogic(protocol, accessTokens, refreshTokens, users, b.clock, new EnumMap<>(b.latency),
         counters, faults, pauser);
 
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
@@ -101,7 +101,7 @@ public final class AuthServer implements AutoCloseable {
 
   /** The absolute login endpoint. */
   public URI loginUri() {
-    return baseUri.resolve(logic.dialect().loginPath());
+    return baseUri.resolve(logic.protocol().loginPath());
   }
 
   /**
@@ -109,7 +109,7 @@ public final class AuthServer implements AutoCloseable {
    * token is appended to; for {@link Profile#CODE_401} the client adds the {@code refreshToken} query.
    */
   public URI refreshUri() {
-    return baseUri.resolve(logic.dialect().refreshPath());
+    return baseUri.resolve(logic.protocol().refreshPath());
   }
 
   /** An absolute URI on this server, e.g. {@code apiUri("/api/me")}. */

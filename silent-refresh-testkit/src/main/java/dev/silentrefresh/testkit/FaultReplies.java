@@ -15,12 +15,12 @@ final class FaultReplies {
   private static final JsonNode PLACEHOLDER_REFRESH = TextNode.valueOf("cGxhY2Vob2xkZXItcmVmcmVzaC10b2tlbi12YWx1ZQ");
   private static final String WRONG_TYPES_USER = "{\"id\":{\"value\":1},\"username\":42,\"displayName\":[\"Demo\"]}";
 
-  private final Dialect dialect;
+  private final ServerProtocol protocol;
   private final long expiresIn;
   private final long refreshExpiresIn;
 
-  FaultReplies(Dialect dialect, long expiresIn, long refreshExpiresIn) {
-    this.dialect = dialect;
+  FaultReplies(ServerProtocol protocol, long expiresIn, long refreshExpiresIn) {
+    this.protocol = protocol;
     this.expiresIn = expiresIn;
     this.refreshExpiresIn = refreshExpiresIn;
   }
@@ -28,7 +28,7 @@ final class FaultReplies {
   Reply reply(Endpoint endpoint, Faults.Fault fault) {
     switch (fault) {
       case SERVER_ERROR:
-        return dialect.serverError();
+        return protocol.serverError();
       case SERVICE_UNAVAILABLE:
         return Reply.json(503, "{\"error\":\"service_unavailable\"}").withHeader("Retry-After", "1");
       case HTML_ERROR_PAGE:
@@ -52,8 +52,8 @@ final class FaultReplies {
   }
 
   private Reply shaped(Endpoint endpoint, JsonNode access, JsonNode refresh, String user) {
-    return endpoint == Endpoint.API ? dialect.api(user)
-        : dialect.tokens(endpoint, new Dialect.TokenFields(access, refresh, expiresIn, refreshExpiresIn));
+    return endpoint == Endpoint.API ? protocol.api(user)
+        : protocol.tokens(endpoint, new ServerProtocol.TokenFields(access, refresh, expiresIn, refreshExpiresIn));
   }
 
   /** Built on first use only. */

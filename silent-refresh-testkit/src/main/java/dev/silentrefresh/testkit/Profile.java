@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The wire protocol ("dialect") an {@link AuthServer} speaks. One server speaks exactly one profile.
+ * The wire protocol ("protocol") an {@link AuthServer} speaks. One server speaks exactly one profile.
  * {@link #id()} is the name used on the command line and in reports.
  */
 public enum Profile {

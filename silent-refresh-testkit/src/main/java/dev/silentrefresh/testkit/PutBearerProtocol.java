@@ -1,7 +1,7 @@
 package dev.silentrefresh.testkit;
 
 /** {@link Profile#PUT_BEARER}: refresh is a PUT with the refresh token as bearer; never rotates. */
-final class PutBearerDialect extends Dialect {
+final class PutBearerProtocol extends ServerProtocol {
   private static final String PATH = "/v1_0/authorizations";
 
   @Override

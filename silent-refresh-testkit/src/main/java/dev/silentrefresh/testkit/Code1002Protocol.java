@@ -3,12 +3,12 @@ package dev.silentrefresh.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** {@link Profile#CODE_1002}: an expired access token is HTTP 200 {@code {"code":1002}}. */
-final class Code1002Dialect extends Dialect {
+final class Code1002Protocol extends ServerProtocol {
   private static final String LOGIN = "/app/login";
   private static final String RENEWAL = "/app/renewal";
   private final String clientCredential;
 
-  Code1002Dialect(String clientCredential) {
+  Code1002Protocol(String clientCredential) {
     this.clientCredential = clientCredential;
   }
 

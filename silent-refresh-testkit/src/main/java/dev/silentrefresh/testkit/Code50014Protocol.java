@@ -1,7 +1,7 @@
 package dev.silentrefresh.testkit;
 
 /** {@link Profile#CODE_50014}: {@code X-Token} header, refresh token in the path, HTTP 200 error codes. */
-final class Code50014Dialect extends Dialect {
+final class Code50014Protocol extends ServerProtocol {
   private static final String LOGIN = "/user/login";
   private static final String REFRESH_PREFIX = "/refreshJwt/";
 

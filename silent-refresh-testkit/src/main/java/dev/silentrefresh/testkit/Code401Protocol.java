@@ -1,7 +1,7 @@
 package dev.silentrefresh.testkit;
 
 /** {@link Profile#CODE_401}: {@code token} header, refresh token in the query, HTTP 400 error codes. */
-final class Code401Dialect extends Dialect {
+final class Code401Protocol extends ServerProtocol {
   private static final String LOGIN = "/login";
   private static final String REFRESH = "/token/refresh";
 

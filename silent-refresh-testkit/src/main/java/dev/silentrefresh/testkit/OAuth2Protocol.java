@@ -3,11 +3,11 @@ package dev.silentrefresh.testkit;
 import java.util.Map;
 
 /** {@link Profile#OAUTH2}: RFC 6749/6750 style. */
-final class OAuth2Dialect extends Dialect {
+final class OAuth2Protocol extends ServerProtocol {
   private static final String TOKEN_PATH = "/oauth/token";
   private final String clientId;
 
-  OAuth2Dialect(String clientId) {
+  OAuth2Protocol(String clientId) {
     this.clientId = clientId;
   }
 

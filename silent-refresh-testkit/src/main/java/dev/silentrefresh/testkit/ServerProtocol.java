@@ -8,7 +8,7 @@ import java.util.Locale;
  * One profile's wire protocol: where its endpoints are, how requests carry credentials and tokens, and the
  * exact shape of every reply. The server logic ({@link AuthLogic}) is written once against this codec.
  */
-abstract class Dialect {
+abstract class ServerProtocol {
 
   /** The values of a token reply; a null token field is left out of the reply. */
   static final class TokenFields {
@@ -68,20 +68,20 @@ abstract class Dialect {
     }
   }
 
-  static Dialect of(Profile profile, String clientId, String clientCredential) {
+  static ServerProtocol of(Profile profile, String clientId, String clientCredential) {
     switch (profile) {
       case OAUTH2:
-        return new OAuth2Dialect(clientId);
+        return new OAuth2Protocol(clientId);
       case PUT_BEARER:
-        return new PutBearerDialect();
+        return new PutBearerProtocol();
       case CODE_1002:
-        return new Code1002Dialect(clientCredential);
+        return new Code1002Protocol(clientCredential);
       case CODE_50014:
-        return new Code50014Dialect();
+        return new Code50014Protocol();
       case CODE_401:
-        return new Code401Dialect();
+        return new Code401Protocol();
       default:
-        throw new IllegalArgumentException("no dialect for " + profile);
+        throw new IllegalArgumentException("no protocol for " + profile);
     }
   }
 
