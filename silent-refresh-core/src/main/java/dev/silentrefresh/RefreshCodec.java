@@ -91,7 +91,8 @@ final class RefreshCodec {
    * Reads {@code reply}. Never throws: anything unexpected becomes a failure naming what was wrong,
    * never a token.
    *
-   * @param previous the tokens the refresh was made with (their refresh token is kept when the reply has none)
+   * @param previous the tokens the refresh was made with (their refresh token is kept when the reply has
+   *     none), or null for a login reply
    * @param sentAt when the refresh request was sent; {@code expires_in} counts from there
    */
   Outcome read(RefreshReply reply, Tokens previous, Instant sentAt) {
@@ -124,10 +125,10 @@ final class RefreshCodec {
       Instant expiresAt = earlier(expiresIn == null ? null : sentAt.plusSeconds(expiresIn), Jwt.expiry(access));
       boolean keepsRefresh = refresh == null;
       Instant refreshExpiresAt = refreshExpiresIn != null ? sentAt.plusSeconds(refreshExpiresIn)
-          : keepsRefresh ? previous.refreshExpiresAt() : null;
+          : keepsRefresh && previous != null ? previous.refreshExpiresAt() : null;
       return Outcome.success(Tokens.builder()
           .accessToken(access)
-          .refreshToken(keepsRefresh ? previous.refreshToken() : refresh)
+          .refreshToken(keepsRefresh && previous != null ? previous.refreshToken() : refresh)
           .expiresAt(expiresAt)
           .refreshExpiresAt(refreshExpiresAt)
           .build());

@@ -58,6 +58,8 @@ public final class TokenSession {
   private volatile Held held;
   /** The refresh (or re-login) in flight, if any. All callers share it. */
   private final AtomicReference<Flight> inFlight = new AtomicReference<>();
+  /** Requests now waiting on a flight. */
+  private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
 
   private TokenSession(Builder b) {
     this.dialect = b.dialect;
@@ -126,6 +128,32 @@ public final class TokenSession {
         return;
       }
     }
+  }
+
+  /**
+   * Signs in with the body of a login reply, read with the dialect's refresh-reply mapping (most
+   * backends answer login and refresh alike). Expiries count from now.
+   *
+   * @return the tokens stored
+   * @throws IllegalArgumentException naming what is wrong with the reply (never a token); nothing is stored
+   */
+  public Tokens signInWithReply(byte[] loginReplyJson) throws IOException {
+    if (loginReplyJson == null) throw new IllegalArgumentException("the login reply is empty");
+    java.util.Map<String, List<String>> json = java.util.Collections.singletonMap(
+        "Content-Type", java.util.Collections.singletonList("application/json"));
+    RefreshCodec.Outcome outcome = codec.read(RefreshReply.of(200, json, loginReplyJson), null, clock.instant());
+    if (outcome.tokens == null) {
+      String why = outcome.failure != null ? outcome.failure.getMessage() : "it says the credentials are no longer valid";
+      throw new IllegalArgumentException("cannot sign in with this login reply: "
+          + why.replace("the refresh reply", "the login reply"));
+    }
+    signIn(outcome.tokens);
+    return outcome.tokens;
+  }
+
+  /** How many requests are waiting for a refresh or a re-login right now. */
+  public int waitingForRefresh() {
+    return waiting.get();
   }
 
   /** Removes the session. Requests sent afterwards fail with {@link LoginRequiredException}. */
@@ -248,7 +276,7 @@ public final class TokenSession {
       return failed(e);
     }
     Flight flight = inFlight.get();
-    if (flight != null && (flight.tokenKnownBad || !h.stored.isPresent())) return flight.shared();
+    if (flight != null && (flight.tokenKnownBad || !h.stored.isPresent())) return join(flight);
     if (!h.stored.isPresent()) return relogin(h.stored, noSession());
     Tokens tokens = h.stored.tokens();
     Instant expiresAt = tokens.expiresAt();
@@ -259,7 +287,8 @@ public final class TokenSession {
       return refresh(h.stored, true);
     }
     if (!now.isBefore(expiresAt.minus(clampTo(refreshAhead, lifetime, 4)))) {
-      refresh(h.stored, false).exceptionally(e -> null); // stale-while-refresh: failures surface later
+      // stale-while-refresh: this request goes on with the current token; failures surface later
+      startFlight(h.stored, false, false, f -> attempt(f, h.stored, 1)).exceptionally(e -> null);
     }
     return CompletableFuture.completedFuture(tokens);
   }
@@ -287,7 +316,7 @@ public final class TokenSession {
     }
     if (current == null) {
       Flight flight = inFlight.get();
-      return flight != null ? flight.shared() : relogin(h.stored, noSession());
+      return flight != null ? join(flight) : relogin(h.stored, noSession());
     }
     return refresh(h.stored, true);
   }
@@ -304,13 +333,13 @@ public final class TokenSession {
     if (current != null && !current.accessToken().equals(sent.accessToken())) {
       return CompletableFuture.completedFuture(current);
     }
-    return startFlight(h.stored, true, flight -> sessionOver(flight, h.stored,
+    return startFlight(h.stored, true, true, flight -> sessionOver(flight, h.stored,
         new LoginRequiredException(LoginRequiredException.Reason.SESSION_ENDED, "the backend ended the session")));
   }
 
   private CompletableFuture<Tokens> relogin(StoredTokens seen, LoginRequiredException reason) {
     if (loginHandler == null) return failed(reason);
-    return startFlight(seen, true, flight -> {
+    return startFlight(seen, true, true, flight -> {
       emit(l -> l.loginRequired(reason));
       runLoginHandler(flight, seen, reason);
     });
@@ -323,20 +352,21 @@ public final class TokenSession {
   // ---- refreshing: one at a time -----------------------------------------------------------------
 
   private CompletableFuture<Tokens> refresh(StoredTokens seen, boolean tokenKnownBad) {
-    return startFlight(seen, tokenKnownBad, flight -> attempt(flight, seen, 1));
+    return startFlight(seen, tokenKnownBad, true, flight -> attempt(flight, seen, 1));
   }
 
   /**
    * Joins the flight in the air, or, when none is and the session still holds {@code seen}, starts
    * one running {@code body}. When the session moved past {@code seen} meanwhile, returns its tokens.
+   * {@code waits}: a request waits on the result (counted in {@link #waitingForRefresh()}).
    */
-  private CompletableFuture<Tokens> startFlight(StoredTokens seen, boolean tokenKnownBad,
+  private CompletableFuture<Tokens> startFlight(StoredTokens seen, boolean tokenKnownBad, boolean waits,
       java.util.function.Consumer<Flight> body) {
     for (;;) {
       Flight flight = inFlight.get();
       if (flight != null) {
         if (tokenKnownBad) flight.tokenKnownBad = true;
-        return flight.shared();
+        return waits ? join(flight) : flight.future.thenApply(t -> t);
       }
       StoredTokens cur = held.stored;
       if (cur.version() != seen.version()) {
@@ -350,7 +380,7 @@ public final class TokenSession {
           fail(mine, new RefreshFailedException(RefreshFailedException.Reason.NETWORK, 0,
               "refresh could not start: " + e.getClass().getSimpleName(), e));
         }
-        return mine.shared();
+        return waits ? join(mine) : mine.future.thenApply(t -> t);
       }
     }
   }
@@ -541,6 +571,15 @@ public final class TokenSession {
 
   // ---- plumbing ------------------------------------------------------------------------------------
 
+  /**
+   * A request's wait on {@code flight}: a dependent future, so cancelling it never cancels the refresh
+   * others wait on; counted in {@link #waitingForRefresh()} until the flight lands.
+   */
+  private CompletableFuture<Tokens> join(Flight flight) {
+    waiting.incrementAndGet();
+    return flight.future.whenComplete((t, e) -> waiting.decrementAndGet());
+  }
+
   private Held held() throws IOException {
     Held h = held;
     if (h != null) return h;
@@ -610,7 +649,7 @@ public final class TokenSession {
     }
   }
 
-  /** A refresh or re-login in progress. Callers get dependents of its future, never the future itself. */
+  /** A refresh or re-login in progress. Callers {@link #join} it; they never get its future itself. */
   private static final class Flight {
     final CompletableFuture<Tokens> future = new CompletableFuture<>();
     final Instant startedAt;
@@ -622,10 +661,6 @@ public final class TokenSession {
       this.startedAt = startedAt;
     }
 
-    /** A dependent future: cancelling it never cancels the refresh others wait on. */
-    CompletableFuture<Tokens> shared() {
-      return future.thenApply(t -> t);
-    }
   }
 
   /** Builds a {@link TokenSession}. Every setting has a sensible default. */

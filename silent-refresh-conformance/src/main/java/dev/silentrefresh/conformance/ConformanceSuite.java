@@ -82,7 +82,7 @@ public abstract class ConformanceSuite {
 
   /** Signs the session in with a token the server already considers expired, its expiry unknown to the client. */
   private static Tokens signInExpired(Fixture f) throws IOException {
-    Tokens t = ServerDialects.withoutExpiry(f.server.issueExpiredTokens(f.server.username()));
+    Tokens t = f.server.issueExpiredTokens(f.server.username()).toTokensWithoutExpiry();
     f.session.signIn(t);
     return t;
   }
@@ -194,7 +194,7 @@ public abstract class ConformanceSuite {
     AuthServer[] server = new AuthServer[1];
     try (Fixture f = fixture(profile, s -> s.latency(Endpoint.REFRESH, Duration.ofMillis(50)),
         b -> b.loginHandler(reason -> CompletableFuture.supplyAsync(
-            () -> ServerDialects.withoutExpiry(server[0].issueTokens(server[0].username())))))) {
+            () -> server[0].issueTokens(server[0].username()).toTokensWithoutExpiry())))) {
       server[0] = f.server;
       signInExpired(f);
       f.server.revokeAllRefreshTokens();
@@ -224,7 +224,7 @@ public abstract class ConformanceSuite {
   @EnumSource(Profile.class)
   void aServerThatRejectsEvenFreshTokensGetsOneReplayAndNoLoop(Profile profile) throws Exception {
     try (Fixture f = fixture(profile)) {
-      f.session.signIn(ServerDialects.withoutExpiry(f.server.issueTokens(f.server.username())));
+      f.session.signIn(f.server.issueTokens(f.server.username()).toTokensWithoutExpiry());
       f.server.faults().failAlways(Endpoint.API, Faults.Fault.REJECT_TOKENS);
       CallReply reply = f.caller.get(f.me());
       assertThat(reply.body()).doesNotContain(BIG_ID);
@@ -284,7 +284,7 @@ public abstract class ConformanceSuite {
     Duration ttl = Duration.ofSeconds(10);
     try (Fixture f = fixture(profile, s -> s.clock(clock).accessTtl(ttl).refreshTtl(Duration.ofHours(1)),
         b -> b.clock(clock))) {
-      f.session.signIn(ServerDialects.withExpiry(f.server.issueTokens(f.server.username()), clock));
+      f.session.signIn(f.server.issueTokens(f.server.username()).toTokens(clock.instant()));
       int lifetimes = 5;
       for (int second = 0; second < lifetimes * ttl.getSeconds(); second++) {
         clock.advance(Duration.ofSeconds(1));
@@ -314,7 +314,7 @@ public abstract class ConformanceSuite {
       URI elsewhere = URI.create("http://127.0.0.1:" + foreign.getAddress().getPort() + "/elsewhere");
       // Without a session, a foreign request still goes out (the session is not involved).
       assertThat(f.caller.get(elsewhere).status()).isEqualTo(200);
-      f.session.signIn(ServerDialects.withoutExpiry(f.server.issueTokens(f.server.username())));
+      f.session.signIn(f.server.issueTokens(f.server.username()).toTokensWithoutExpiry());
       assertThat(f.caller.get(elsewhere).status()).isEqualTo(200);
       assertUserReply(f.caller.get(f.me()));
       String tokenHeader = f.session.dialect().tokenHeader();
@@ -357,7 +357,7 @@ public abstract class ConformanceSuite {
   @EnumSource(Profile.class)
   void aLargeJsonReplyReachesTheCallerIntact(Profile profile) throws Exception {
     try (Fixture f = fixture(profile, s -> {}, b -> b.maxBodyPeekBytes(1024))) {
-      f.session.signIn(ServerDialects.withoutExpiry(f.server.issueTokens(f.server.username())));
+      f.session.signIn(f.server.issueTokens(f.server.username()).toTokensWithoutExpiry());
       StringBuilder sb = new StringBuilder("{\"items\":[");
       for (int i = 0; i < 5_000; i++) sb.append(i == 0 ? "" : ",").append(i);
       byte[] body = sb.append("],\"code\":0}").toString().getBytes(StandardCharsets.UTF_8);

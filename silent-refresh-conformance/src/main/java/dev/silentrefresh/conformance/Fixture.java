@@ -22,7 +22,7 @@ public final class Fixture implements AutoCloseable {
     serverOptions.accept(sb);
     this.server = sb.start();
     try {
-      TokenSession.Builder b = TokenSession.builder(ServerDialects.of(server), client.transport())
+      TokenSession.Builder b = TokenSession.builder(server.dialect(), client.transport())
           .store(store)
           .listener(events)
           .retry(2, Duration.ofMillis(10), Duration.ofMillis(50))

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.silentrefresh.TokenSession;
 import dev.silentrefresh.Tokens;
 import dev.silentrefresh.conformance.Fixture;
-import dev.silentrefresh.conformance.ServerDialects;
 import dev.silentrefresh.testkit.Endpoint;
 import dev.silentrefresh.testkit.Profile;
 import java.io.ByteArrayInputStream;
@@ -35,7 +34,7 @@ class RefreshingHttpClientTest {
   }
 
   private static Tokens expired(Fixture f) {
-    return ServerDialects.withoutExpiry(f.server.issueExpiredTokens(f.server.username()));
+    return f.server.issueExpiredTokens(f.server.username()).toTokensWithoutExpiry();
   }
 
   @Test
@@ -116,9 +115,11 @@ class RefreshingHttpClientTest {
       for (int i = 0; i < 50; i++) waiting.add(client.sendAsync(get, HttpResponse.BodyHandlers.ofString()));
       assertThat(f.server.counters().refreshSucceeded()).as("the refresh is still in flight").isZero();
       assertThat(waiting).noneMatch(CompletableFuture::isDone);
+      await().atMost(5, TimeUnit.SECONDS).until(() -> f.session.waitingForRefresh() == 51);
       assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       for (CompletableFuture<HttpResponse<String>> w : waiting) assertThat(w.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       assertThat(f.server.counters().refreshCalls()).isEqualTo(1);
+      assertThat(f.session.waitingForRefresh()).isZero();
     }
   }
 

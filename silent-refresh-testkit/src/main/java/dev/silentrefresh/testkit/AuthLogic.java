@@ -77,7 +77,8 @@ final class AuthLogic {
     String access = expired ? accessTokens.mintExpired(username, refresh.family, now)
         : accessTokens.mint(username, refresh.family, now);
     return new IssuedTokens(access, refresh.token,
-        expired ? Duration.ZERO : Duration.ofSeconds(accessTokens.expiresInSeconds(now)), refreshTokens.ttl());
+        expired ? Duration.ZERO : Duration.ofSeconds(accessTokens.expiresInSeconds(now)),
+        refreshTokens.lifetime(refresh.family, now));
   }
 
   private Reply serve(Endpoint endpoint, HttpCall call) {

@@ -47,7 +47,8 @@ public final class AuthServer implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     AccessTokens accessTokens = new AccessTokens(b.accessTtl, random);
     boolean rotation = b.rotation && profile != Profile.PUT_BEARER; // PUT_BEARER's protocol keeps the token
-    this.refreshTokens = new RefreshTokenStore(random, b.refreshTtl, rotation, b.reuseDetection, b.grace, counters);
+    this.refreshTokens = new RefreshTokenStore(random, b.refreshTtl, rotation, b.reuseDetection, b.grace,
+        b.sessionMax, counters);
     ServerProtocol protocol = ServerProtocol.of(profile, b.clientId, b.clientCredential);
     Map<String, String> users = b.users.isEmpty() ? Map.of("demo", "demo-password") : Map.copyOf(b.users);
     this.logic = new AuthLogic(protocol, accessTokens, refreshTokens, users, b.clock, new EnumMap<>(b.latency),
@@ -90,6 +91,21 @@ public final class AuthServer implements AutoCloseable {
   }
 
   /** The profile this server speaks. */
+  /**
+   * The client side of this server's protocol: the core {@link dev.silentrefresh.Dialect} preset for its
+   * profile, pointed at its refresh endpoint (with its client id or credential where the profile has one).
+   */
+  public dev.silentrefresh.Dialect dialect() {
+    switch (profile) {
+      case OAUTH2: return dev.silentrefresh.Dialect.oauth2(refreshUri(), clientId());
+      case PUT_BEARER: return dev.silentrefresh.Dialect.putBearer(refreshUri());
+      case CODE_1002: return dev.silentrefresh.Dialect.code1002(refreshUri(), clientCredential());
+      case CODE_50014: return dev.silentrefresh.Dialect.code50014(refreshUri());
+      case CODE_401: return dev.silentrefresh.Dialect.code401(refreshUri());
+      default: throw new IllegalStateException("no dialect for " + profile);
+    }
+  }
+
   public Profile profile() {
     return profile;
   }
@@ -206,6 +222,7 @@ public final class AuthServer implements AutoCloseable {
     private int port;
     private Duration accessTtl = Duration.ofMinutes(5);
     private Duration refreshTtl = Duration.ofHours(1);
+    private Duration sessionMax;
     private boolean rotation = true;
     private boolean reuseDetection = true;
     private Duration grace = Duration.ZERO;
@@ -246,6 +263,16 @@ public final class AuthServer implements AutoCloseable {
     /** Refresh token lifetime from its issue (default 1 h); a rotated successor gets a fresh lifetime. */
     public Builder refreshTtl(Duration ttl) {
       this.refreshTtl = positive(ttl, "refreshTtl");
+      return this;
+    }
+
+    /**
+     * The longest a login lasts, however often its refresh token is rotated (default: no limit). Like an
+     * identity provider's maximum session lifetime: refresh tokens of a login never outlive it, so the
+     * client must sign in again.
+     */
+    public Builder sessionMax(Duration max) {
+      this.sessionMax = positive(max, "sessionMax");
       return this;
     }
 
@@ -324,6 +351,7 @@ public final class AuthServer implements AutoCloseable {
       b.port = port;
       b.accessTtl = accessTtl;
       b.refreshTtl = refreshTtl;
+      b.sessionMax = sessionMax;
       b.rotation = rotation;
       b.reuseDetection = reuseDetection;
       b.grace = grace;

@@ -40,6 +40,21 @@ public final class IssuedTokens {
     return refreshExpiresIn;
   }
 
+  /** As a client holds them after a login at {@code issuedAt}: expiries known (from {@code expires_in}). */
+  public dev.silentrefresh.Tokens toTokens(java.time.Instant issuedAt) {
+    return dev.silentrefresh.Tokens.builder()
+        .accessToken(accessToken)
+        .refreshToken(refreshToken)
+        .expiresAt(issuedAt.plus(expiresIn))
+        .refreshExpiresAt(issuedAt.plus(refreshExpiresIn))
+        .build();
+  }
+
+  /** As a client that does not know the expiry holds them: it learns of expiry only from a rejection. */
+  public dev.silentrefresh.Tokens toTokensWithoutExpiry() {
+    return dev.silentrefresh.Tokens.of(accessToken, refreshToken);
+  }
+
   @Override
   public String toString() {
     return "IssuedTokens[accessToken=<redacted>, refreshToken=<redacted>, expiresIn=" + expiresIn

@@ -59,11 +59,14 @@ final class RefreshTokenStore {
   private static final class Family {
     final String id;
     final String username;
+    /** When the whole login ends, whatever rotation does (null: never). */
+    final Instant endsAt;
     boolean revoked; // guarded by this
 
-    Family(String id, String username) {
+    Family(String id, String username, Instant endsAt) {
       this.id = id;
       this.username = username;
+      this.endsAt = endsAt;
     }
   }
 
@@ -89,12 +92,14 @@ final class RefreshTokenStore {
   private final boolean rotation;
   private final boolean reuseDetection;
   private final Duration grace;
+  private final Duration sessionMax;
   private final Counters counters;
 
   RefreshTokenStore(SecureRandom random, Duration ttl, boolean rotation, boolean reuseDetection, Duration grace,
-      Counters counters) {
+      Duration sessionMax, Counters counters) {
     this.random = random;
     this.ttl = ttl;
+    this.sessionMax = sessionMax;
     this.rotation = rotation;
     this.reuseDetection = reuseDetection;
     this.grace = grace;
@@ -109,7 +114,8 @@ final class RefreshTokenStore {
   NewToken login(String username, Instant now) {
     byte[] id = new byte[12];
     random.nextBytes(id);
-    Family family = new Family(Base64.getUrlEncoder().withoutPadding().encodeToString(id), username);
+    Family family = new Family(Base64.getUrlEncoder().withoutPadding().encodeToString(id), username,
+        sessionMax == null ? null : now.plus(sessionMax));
     families.put(family.id, family);
     synchronized (family) {
       return new NewToken(family.id, issue(family, now));
@@ -132,7 +138,7 @@ final class RefreshTokenStore {
       }
       if (entry.rotatedAt != null) {
         if (now.isBefore(entry.rotatedAt.plus(grace))) {
-          return new Result(Outcome.GRACE, family.username, family.id, issue(family, now), ttl);
+          return new Result(Outcome.GRACE, family.username, family.id, issue(family, now), lifetime(family, now));
         }
         if (reuseDetection) {
           family.revoked = true;
@@ -144,7 +150,7 @@ final class RefreshTokenStore {
       }
       if (rotation) {
         entry.rotatedAt = now;
-        return new Result(Outcome.ROTATED, family.username, family.id, issue(family, now), ttl);
+        return new Result(Outcome.ROTATED, family.username, family.id, issue(family, now), lifetime(family, now));
       }
       return new Result(Outcome.KEPT, family.username, family.id, token, Duration.between(now, entry.expiresAt));
     }
@@ -159,12 +165,23 @@ final class RefreshTokenStore {
     }
   }
 
+  /** A new token's lifetime: the refresh TTL, cut short by the end of the login when there is one. */
+  Duration lifetime(String familyId, Instant now) {
+    return lifetime(families.get(familyId), now);
+  }
+
+  private Duration lifetime(Family family, Instant now) {
+    if (family.endsAt == null) return ttl;
+    Duration left = Duration.between(now, family.endsAt);
+    return left.compareTo(ttl) < 0 ? (left.isNegative() ? Duration.ZERO : left) : ttl;
+  }
+
   // caller holds the family's lock
   private String issue(Family family, Instant now) {
     byte[] raw = new byte[32];
     random.nextBytes(raw);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    entries.put(hash(token), new Entry(family, now.plus(ttl)));
+    entries.put(hash(token), new Entry(family, now.plus(lifetime(family, now))));
     if (issued.incrementAndGet() % SWEEP_EVERY == 0) {
       // an expired entry and an unknown token get the same dead reply, and neither counts as reuse
       entries.values().removeIf(e -> !now.isBefore(e.expiresAt));

@@ -13,7 +13,21 @@ class RefreshTokenStoreTest {
   private final Counters counters = new Counters();
 
   private RefreshTokenStore store(boolean rotation, boolean reuseDetection, Duration grace) {
-    return new RefreshTokenStore(new SecureRandom(), Duration.ofMinutes(1), rotation, reuseDetection, grace, counters);
+    return new RefreshTokenStore(new SecureRandom(), Duration.ofMinutes(1), rotation, reuseDetection, grace, null, counters);
+  }
+
+  @Test
+  void aLoginNeverOutlivesSessionMaxHoweverOftenItRotates() {
+    RefreshTokenStore s = new RefreshTokenStore(new SecureRandom(), Duration.ofMinutes(1), true, true, Duration.ZERO,
+        Duration.ofSeconds(90), counters);
+    RefreshTokenStore.NewToken login = s.login("demo", T0);
+    assertThat(s.lifetime(login.family, T0)).isEqualTo(Duration.ofMinutes(1));
+    RefreshTokenStore.Result r1 = s.refresh(login.token, T0.plusSeconds(50));
+    assertThat(r1.refreshExpiresIn).as("cut to the end of the login").isEqualTo(Duration.ofSeconds(40));
+    RefreshTokenStore.Result r2 = s.refresh(r1.refreshToken, T0.plusSeconds(89));
+    assertThat(r2.outcome).isEqualTo(RefreshTokenStore.Outcome.ROTATED);
+    assertThat(s.refresh(r2.refreshToken, T0.plusSeconds(90)).outcome).isEqualTo(RefreshTokenStore.Outcome.DEAD_EXPIRED);
+    assertThat(counters.reuseDetected()).isZero();
   }
 
   @Test
