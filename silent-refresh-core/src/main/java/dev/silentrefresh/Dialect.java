@@ -271,6 +271,23 @@ public final class Dialect {
     return Origins.originOf(u);
   }
 
+  /**
+   * Reads tokens from a JSON reply laid out like this dialect's refresh reply — as most backends'
+   * login replies are. Lifetimes ({@code expires_in}) count from {@code receivedAt}.
+   *
+   * @throws IllegalArgumentException naming what is wrong with the reply (never a token)
+   */
+  public Tokens readTokens(byte[] replyJson, java.time.Instant receivedAt) {
+    if (replyJson == null || replyJson.length == 0) throw new IllegalArgumentException("the login reply is empty");
+    java.util.Map<String, List<String>> json = Collections.singletonMap(
+        "Content-Type", Collections.singletonList("application/json"));
+    RefreshCodec.Outcome outcome = new RefreshCodec(this, Integer.MAX_VALUE, java.time.Duration.ZERO)
+        .read(RefreshReply.of(200, json, replyJson), null, receivedAt);
+    if (outcome.tokens != null) return outcome.tokens;
+    String why = outcome.failure != null ? outcome.failure.getMessage() : "it says the refresh token is dead";
+    throw new IllegalArgumentException("cannot read tokens from this reply: " + why.replace("the refresh reply", "the reply"));
+  }
+
   /** True when an API reply with this status may need its JSON body read to be classified. */
   public boolean needsBody(int status) {
     for (Signal s : accessTokenRejected) if (s.needsBody() && s.appliesToStatus(status)) return true;

@@ -26,6 +26,9 @@ public interface SessionListener {
   /** {@link TokenSession#signOut} removed the session. */
   default void signedOut() {}
 
+  /** A rejected request is being sent again, once, with the new token. */
+  default void replayed() {}
+
   /** A rejected request was not replayed; its rejected reply was returned to the caller. */
   default void replaySkipped(String reason) {}
 

@@ -131,24 +131,15 @@ public final class TokenSession {
   }
 
   /**
-   * Signs in with the body of a login reply, read with the dialect's refresh-reply mapping (most
-   * backends answer login and refresh alike). Expiries count from now.
+   * Signs in with the body of a login reply, read by {@link Dialect#readTokens}. Expiries count from now.
    *
    * @return the tokens stored
    * @throws IllegalArgumentException naming what is wrong with the reply (never a token); nothing is stored
    */
   public Tokens signInWithReply(byte[] loginReplyJson) throws IOException {
-    if (loginReplyJson == null) throw new IllegalArgumentException("the login reply is empty");
-    java.util.Map<String, List<String>> json = java.util.Collections.singletonMap(
-        "Content-Type", java.util.Collections.singletonList("application/json"));
-    RefreshCodec.Outcome outcome = codec.read(RefreshReply.of(200, json, loginReplyJson), null, clock.instant());
-    if (outcome.tokens == null) {
-      String why = outcome.failure != null ? outcome.failure.getMessage() : "it says the credentials are no longer valid";
-      throw new IllegalArgumentException("cannot sign in with this login reply: "
-          + why.replace("the refresh reply", "the login reply"));
-    }
-    signIn(outcome.tokens);
-    return outcome.tokens;
+    Tokens tokens = dialect.readTokens(loginReplyJson, clock.instant());
+    signIn(tokens);
+    return tokens;
   }
 
   /** How many requests are waiting for a refresh or a re-login right now. */
@@ -177,9 +168,11 @@ public final class TokenSession {
   // ---- sending requests (every adapter calls one of these) ------------------------------------
 
   /**
-   * Sends a request through {@code exchange} on the calling thread: with the token when
-   * {@code uri} is in scope, replayed once after a refresh when the reply says the token was
-   * rejected.
+   * Sends a request through {@code exchange} on the calling thread: with the token when {@code uri} is
+   * in scope; when the reply says the token was rejected, replayed after a refresh. A replay whose token
+   * came fresh from a refresh is the last: rejected again, its reply goes to the caller (no loop). Only a
+   * replay with a token another request had already obtained may, when that token is refused too, be
+   * followed by one refresh and a last replay.
    *
    * @throws LoginRequiredException no session, or it ended; nothing was sent when there was none
    * @throws RefreshFailedException the token had to be refreshed and that failed (session kept)
@@ -187,62 +180,70 @@ public final class TokenSession {
   public <R> R execute(URI uri, Exchange.Blocking<R> exchange) throws IOException {
     if (!inScope(uri)) return exchange.send(null);
     Tokens sent = await(tokenForSend());
-    R reply = exchange.send(headerValue(sent));
-    Next next = judge(exchange, reply, sent, false);
-    if (next == Next.RETURN) return reply;
-    exchange.discard(reply);
-    Tokens fresh = await(next == Next.REPLAY_AFTER_REFRESH ? refreshAfterRejection(sent) : endSession(sent));
-    R replayed = exchange.send(headerValue(fresh));
-    if (judge(exchange, replayed, fresh, true) == Next.FAIL_SESSION_ENDED) {
-      exchange.discard(replayed);
-      throw sessionEndedOnReplay();
+    Replays replays = new Replays();
+    for (;;) {
+      R reply = exchange.send(headerValue(sent));
+      CompletableFuture<Tokens> next = afterReply(exchange, reply, sent, replays);
+      if (next == null) return reply;
+      exchange.discard(reply);
+      sent = await(next);
+      emit(SessionListener::replayed);
     }
-    return replayed;
   }
 
   /** As {@link #execute}, never blocking a thread: waiting for a refresh is a future. */
   public <R> CompletableFuture<R> executeAsync(URI uri, Exchange.Async<R> exchange) {
     if (!inScope(uri)) return exchange.send(null);
-    return tokenForSend().thenCompose(sent -> exchange.send(headerValue(sent)).thenCompose(reply -> {
-      Next next = judge(exchange, reply, sent, false);
-      if (next == Next.RETURN) return CompletableFuture.completedFuture(reply);
-      exchange.discard(reply);
-      CompletableFuture<Tokens> fresh = next == Next.REPLAY_AFTER_REFRESH ? refreshAfterRejection(sent) : endSession(sent);
-      return fresh.thenCompose(t -> exchange.send(headerValue(t)).thenApply(replayed -> {
-        if (judge(exchange, replayed, t, true) == Next.FAIL_SESSION_ENDED) {
-          exchange.discard(replayed);
-          throw new CompletionException(sessionEndedOnReplay());
-        }
-        return replayed;
-      }));
-    }));
+    Replays replays = new Replays();
+    return tokenForSend().thenCompose(sent -> sendAsync(exchange, sent, replays));
   }
 
-  private enum Next { RETURN, REPLAY_AFTER_REFRESH, REPLAY_AFTER_SESSION_END, FAIL_SESSION_ENDED }
+  private <R> CompletableFuture<R> sendAsync(Exchange.Async<R> exchange, Tokens sent, Replays replays) {
+    return exchange.send(headerValue(sent)).thenCompose(reply -> {
+      CompletableFuture<Tokens> next = afterReply(exchange, reply, sent, replays);
+      if (next == null) return CompletableFuture.completedFuture(reply);
+      exchange.discard(reply);
+      return next.thenCompose(fresh -> {
+        emit(SessionListener::replayed);
+        return sendAsync(exchange, fresh, replays);
+      });
+    });
+  }
 
-  /** Classifies a reply and decides what follows. */
-  private <R> Next judge(Exchange<R> exchange, R reply, Tokens sent, boolean replayed) {
+  /** One request's replays so far. */
+  private static final class Replays {
+    int count;
+    /** The last token sent came fresh from a refresh or re-login: if it is refused, there is no further replay. */
+    boolean lastChance;
+  }
+
+  /**
+   * Classifies a reply and decides what follows: null hands it to the caller; otherwise the tokens to
+   * replay with (a future, as they may need a refresh), or a failed future when the session is over.
+   */
+  private <R> CompletableFuture<Tokens> afterReply(Exchange<R> exchange, R reply, Tokens sent, Replays replays) {
     int status = exchange.status(reply);
     JsonNode body = dialect.needsBody(status) ? Json.parseOrNull(exchange.body(reply)) : null;
     boolean ended = matchesAny(dialect.sessionEnded(), status, exchange, reply, body);
     boolean rejected = !ended && matchesAny(dialect.accessTokenRejected(), status, exchange, reply, body);
-    if (!ended && !rejected) return Next.RETURN;
-    if (replayed) {
-      if (ended) {
-        endSession(sent); // the replay's token was just issued and is refused: the session is over
-        return Next.FAIL_SESSION_ENDED;
-      }
-      return Next.RETURN; // rejected again: no loop, the caller gets the reply as it is
+    if (!ended && !rejected) return null;
+    if (replays.lastChance || replays.count >= 2) {
+      if (!ended) return null; // refused again: no loop, the caller gets the reply as it is
+      endSession(sent).exceptionally(e -> null); // a freshly issued token was refused as ended: the session is over
+      return failed(new LoginRequiredException(LoginRequiredException.Reason.SESSION_ENDED,
+          "the backend ended the session (a freshly issued token was refused as ended)"));
     }
     String notReplayable = exchange.notReplayableReason();
     if (notReplayable != null) {
       // Still renew the session so the caller's retry works, but hand back the reply we have.
-      CompletableFuture<Tokens> renewal = ended ? endSession(sent) : refreshAfterRejection(sent);
-      renewal.exceptionally(e -> null);
+      (ended ? endSession(sent) : refreshAfterRejection(sent)).exceptionally(e -> null);
       emit(l -> l.replaySkipped(notReplayable));
-      return Next.RETURN;
+      return null;
     }
-    return ended ? Next.REPLAY_AFTER_SESSION_END : Next.REPLAY_AFTER_REFRESH;
+    Tokens current = held == null ? null : held.stored.tokens();
+    replays.lastChance = current == null || current.accessToken().equals(sent.accessToken());
+    replays.count++;
+    return ended ? endSession(sent) : refreshAfterRejection(sent);
   }
 
   private <R> boolean matchesAny(List<Signal> signals, int status, Exchange<R> exchange, R reply, JsonNode body) {
@@ -254,11 +255,6 @@ public final class TokenSession {
 
   private String headerValue(Tokens tokens) {
     return dialect.tokenHeaderValue(tokens.accessToken());
-  }
-
-  private static LoginRequiredException sessionEndedOnReplay() {
-    return new LoginRequiredException(LoginRequiredException.Reason.SESSION_ENDED,
-        "the backend ended the session (a freshly issued token was refused as ended)");
   }
 
   // ---- the token to send -----------------------------------------------------------------------

@@ -105,4 +105,16 @@ class DialectTest {
         .hasMessageContaining("not a valid header name");
     assertThatThrownBy(() -> Dialect.builder().accessTokenAt("token")).hasMessageContaining("JSON pointer");
   }
+
+  @Test
+  void readsTokensFromALoginReplyOrSaysWhatIsWrong() {
+    Dialect d = Dialect.code401(HOST.resolve("/token/refresh"));
+    java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    Tokens t = d.readTokens("{\"code\":0,\"data\":{\"accessToken\":\"a\",\"refreshToken\":\"r\",\"expiresIn\":60}}"
+        .getBytes(StandardCharsets.UTF_8), now);
+    assertThat(t).isEqualTo(Tokens.builder().accessToken("a").refreshToken("r").expiresAt(now.plusSeconds(60)).build());
+    assertThatThrownBy(() -> d.readTokens("{\"code\":0}".getBytes(StandardCharsets.UTF_8), now))
+        .hasMessage("cannot read tokens from this reply: the reply has no access token at /data/accessToken");
+    assertThatThrownBy(() -> d.readTokens(new byte[0], now)).hasMessageContaining("empty");
+  }
 }

@@ -3,6 +3,7 @@ package dev.silentrefresh.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -105,6 +106,7 @@ public abstract class ConformanceSuite {
       assertThat(f.server.counters().apiRequests()).isEqualTo(2);
       assertThat(f.store.read().tokens().accessToken()).isNotEqualTo(old.accessToken());
       assertThat(f.events.refreshed.get()).isEqualTo(1);
+      assertThat(f.events.replays.get()).isEqualTo(1);
     }
   }
 
@@ -160,6 +162,26 @@ public abstract class ConformanceSuite {
       assertThat(replayWith).isEqualTo(f.store.read().tokens());
       assertUserReply(f.caller.get(f.me()));
       assertThat(f.server.counters().refreshCalls()).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Profile.class)
+  void aReplayWithAnotherRequestsTokenThatIsAlsoRefusedGetsOneRefreshAndALastReplay(Profile profile) throws Exception {
+    try (Fixture f = fixture(profile)) {
+      Tokens first = f.server.issueTokens(f.server.username()).toTokensWithoutExpiry();
+      f.session.signIn(first);
+      f.server.faults().delay(Duration.ofSeconds(1)).failNext(Endpoint.API, Faults.Fault.DELAY, 1);
+      CompletableFuture<CallReply> reply = f.caller.getAsync(f.me()); // sent with the first token, held 1 s
+      await().atMost(5, TimeUnit.SECONDS).until(() -> f.server.counters().apiRequests() == 1);
+      f.server.expireAccessTokens();
+      Tokens second = f.session.refreshAfterRejection(first).get(5, TimeUnit.SECONDS); // another request's refresh
+      f.server.expireAccessTokens(); // ... whose token dies too, before the held request's rejection arrives
+      assertUserReply(reply.get(10, TimeUnit.SECONDS));
+      assertThat(second.accessToken()).isNotEqualTo(first.accessToken());
+      assertThat(f.server.counters().refreshCalls()).isEqualTo(2);
+      assertThat(f.server.counters().apiRequests()).as("sent, replayed with the second token, replayed after a refresh").isEqualTo(3);
+      assertThat(f.events.replays.get()).isEqualTo(2);
     }
   }
 
@@ -230,6 +252,7 @@ public abstract class ConformanceSuite {
       assertThat(reply.body()).doesNotContain(BIG_ID);
       assertThat(f.server.counters().apiRequests()).isEqualTo(2);
       assertThat(f.server.counters().refreshCalls()).isEqualTo(1);
+      assertThat(f.events.replays.get()).as("replayed once, not again").isEqualTo(1);
       assertThat(f.store.read().isPresent()).as("a rejection is not a logout").isTrue();
     }
   }

@@ -16,6 +16,7 @@ public final class EventLog implements SessionListener {
   public final AtomicInteger refreshFailed = new AtomicInteger();
   public final AtomicInteger loginRequired = new AtomicInteger();
   public final AtomicInteger relogins = new AtomicInteger();
+  public final AtomicInteger replays = new AtomicInteger();
   public final List<String> replaySkipped = new CopyOnWriteArrayList<>();
   public final List<LoginRequiredException.Reason> loginReasons = new CopyOnWriteArrayList<>();
 
@@ -38,6 +39,11 @@ public final class EventLog implements SessionListener {
   @Override
   public void reloggedIn() {
     relogins.incrementAndGet();
+  }
+
+  @Override
+  public void replayed() {
+    replays.incrementAndGet();
   }
 
   @Override

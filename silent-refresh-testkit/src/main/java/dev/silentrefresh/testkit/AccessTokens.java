@@ -43,6 +43,8 @@ final class AccessTokens {
   private final MACSigner signer;
   private final MACVerifier verifier;
   private final long ttlSeconds;
+  /** Tokens minted in an earlier generation count as expired (see {@link #expireAll()}). */
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
   AccessTokens(Duration ttl, SecureRandom random) {
     byte[] key = new byte[32];
@@ -71,6 +73,11 @@ final class AccessTokens {
     return now.getNano() == 0 ? ttlSeconds : ttlSeconds - 1;
   }
 
+  /** From now on every access token minted so far is answered as expired; new ones are fine. */
+  void expireAll() {
+    generation.incrementAndGet();
+  }
+
   /** A token issued at {@code now}, valid for the configured lifetime. */
   String mint(String username, String family, Instant now) {
     long iat = now.getEpochSecond();
@@ -90,6 +97,7 @@ final class AccessTokens {
         .expirationTime(Date.from(Instant.ofEpochSecond(exp)))
         .jwtID(UUID.randomUUID().toString())
         .claim("fam", family)
+        .claim("gen", generation.get())
         .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
     try {
@@ -113,10 +121,12 @@ final class AccessTokens {
       JWTClaimsSet claims = jwt.getJWTClaimsSet();
       Date exp = claims.getExpirationTime();
       String sub = claims.getSubject();
-      if (exp == null || sub == null) {
+      Object gen = claims.getClaim("gen");
+      if (exp == null || sub == null || !(gen instanceof Number)) {
         return Check.INVALID;
       }
-      return now.isBefore(exp.toInstant()) ? Check.valid(sub) : Check.EXPIRED;
+      boolean current = ((Number) gen).longValue() == generation.get();
+      return current && now.isBefore(exp.toInstant()) ? Check.valid(sub) : Check.EXPIRED;
     } catch (ParseException | JOSEException | RuntimeException e) {
       return Check.INVALID; // never echo the exception: its message may quote the token
     }

@@ -70,6 +70,10 @@ final class AuthLogic {
     return protocol.serverError();
   }
 
+  void expireAccessTokens() {
+    accessTokens.expireAll();
+  }
+
   /** Issues a token pair to {@code username} in a new family, without HTTP (and without counting a login). */
   IssuedTokens issue(String username, boolean expired) {
     Instant now = clock.instant();

@@ -179,6 +179,15 @@ public final class AuthServer implements AutoCloseable {
     refreshTokens.revokeAll();
   }
 
+  /**
+   * Every access token issued so far is answered as expired from now on, as after a server-side
+   * revocation; refresh tokens stay valid, and tokens issued afterwards are fine. Clients see a burst of
+   * "expired" replies at once — what single-flight refresh is for.
+   */
+  public void expireAccessTokens() {
+    logic.expireAccessTokens();
+  }
+
   /** Sets the counters to zero and clears the faults; issued tokens and families are kept. */
   public void reset() {
     counters.reset();

@@ -99,6 +99,21 @@ class ProtocolTest extends ServerTestBase {
 
   @ParameterizedTest
   @EnumSource(Profile.class)
+  void expireAccessTokensExpiresEveryTokenIssuedSoFarButNotLaterOnes(Profile p) {
+    AuthServer s = start(p);
+    Wire.Tokens first = Wire.loginTokens(s);
+    Wire.Tokens second = Wire.loginTokens(s);
+    s.expireAccessTokens();
+    assertExpired(p, me(s, first.access()));
+    assertExpired(p, me(s, second.access()));
+    Wire.Tokens refreshed = Wire.refreshTokens(s, first.refresh());
+    assertMe(p, me(s, refreshed.access()));
+    assertMe(p, me(s, Wire.loginTokens(s).access()));
+    assertThat(s.counters().rejectedRequests()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Profile.class)
   void missingTokenIsRejected(Profile p) {
     AuthServer s = start(p);
     assertMissing(p, me(s, null));

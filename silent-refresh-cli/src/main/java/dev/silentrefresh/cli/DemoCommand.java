@@ -1,0 +1,117 @@
+package dev.silentrefresh.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.silentrefresh.testkit.Profile;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code demo}: every dialect × client, live, with a login that ends mid-run. */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Starts the reference auth server for each dialect, signs in, and runs virtual users calling its API "
+            + "through each client while access tokens expire every few seconds. At 30 %% of each run the server "
+            + "expires every access token at once: one refresh absorbs the burst of rejections. Halfway through the "
+            + "login itself ends: the refresh token dies, a login handler signs in again, and waiting requests resume.",
+        "Exit code 0 when every request succeeded, 1 otherwise."})
+final class DemoCommand implements Callable<Integer> {
+  static final int TOTAL_SECONDS = 25;
+
+  @CommandLine.ParentCommand
+  Main parent;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--dialect", paramLabel = "NAME", defaultValue = "all",
+      description = "oauth2, put-bearer, code-1002, code-50014, code-401 or all (default: ${DEFAULT-VALUE})")
+  String dialect;
+
+  @Option(names = "--client", paramLabel = "NAME", defaultValue = "all",
+      description = "HTTP client adapter, or all (default: ${DEFAULT-VALUE})")
+  String client;
+
+  @Option(names = "--users", paramLabel = "N", defaultValue = "50", description = "virtual users per run (default: ${DEFAULT-VALUE})")
+  int users;
+
+  @Option(names = "--duration", paramLabel = "SECONDS",
+      description = "length of each run (default: " + TOTAL_SECONDS + " s shared by the runs, at least 4 s each)")
+  Double duration;
+
+  @Option(names = "--access-ttl", paramLabel = "SECONDS", defaultValue = "2",
+      description = "access token lifetime (default: ${DEFAULT-VALUE})")
+  int accessTtl;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "write the results as JSON")
+  Path json;
+
+  @Option(names = "--report", paramLabel = "FILE.html", description = "write a self-contained HTML report with a timeline per run")
+  Path report;
+
+  @Override
+  public Integer call() throws Exception {
+    CommandLine cl = spec.commandLine();
+    List<Profile> profiles = Options.dialects(cl, dialect, true);
+    List<DemoClient.Kind> clients = Options.clients(cl, client, true);
+    Options.positive(cl, "--users", users, 10_000);
+    Options.positive(cl, "--access-ttl", accessTtl, 86_400);
+    int runs = profiles.size() * clients.size();
+    double seconds = duration != null ? Options.positive(cl, "--duration", duration, 3600)
+        : Math.max(4, (double) TOTAL_SECONDS / runs);
+    Duration perRun = Duration.ofMillis(Math.round(seconds * 1000));
+    PrintWriter out = cl.getOut();
+    Progress progress = new Progress(out, parent != null && parent.live);
+
+    out.printf("Silent Refresh demo: %d run%s of %.1f s, %d virtual users each, access tokens live %d s, "
+        + "each login ends mid-run.%n", runs, runs == 1 ? "" : "s", seconds, users, accessTtl);
+    List<RunSummary> summaries = new ArrayList<>();
+    List<Timeline> timelines = new ArrayList<>();
+    for (Profile profile : profiles) {
+      for (DemoClient.Kind kind : clients) {
+        DemoRun.Result result = DemoRun.run(new DemoRun.Options(profile, kind, users, perRun,
+            Duration.ofSeconds(accessTtl), Duration.ofSeconds(30), bucketMillis(perRun)), progress::update);
+        progress.done(result.summary());
+        for (Map.Entry<String, Long> reason : result.failureReasons().entrySet()) {
+          out.printf("    failed %d×: %s%n", reason.getValue(), reason.getKey());
+        }
+        summaries.add(result.summary());
+        timelines.add(result.timeline());
+      }
+    }
+    out.println();
+    ResultTable.print(out, summaries);
+
+    if (json != null) {
+      writeJson(json, Map.of("runs", summaries));
+      out.println("wrote " + json);
+    }
+    if (report != null) {
+      HtmlReport.write(report, "Silent Refresh demo", summaries, timelines);
+      out.println("wrote " + report);
+    }
+    long failed = summaries.stream().mapToLong(RunSummary::failed).sum();
+    out.println(failed == 0 ? "All requests succeeded." : failed + " requests failed.");
+    out.flush();
+    return failed == 0 ? 0 : 1;
+  }
+
+  private static long bucketMillis(Duration run) {
+    long millis = run.toMillis();
+    return millis <= 20_000 ? 100 : millis <= 120_000 ? 500 : 2_000;
+  }
+
+  static void writeJson(Path file, Object value) throws java.io.IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), value);
+  }
+}

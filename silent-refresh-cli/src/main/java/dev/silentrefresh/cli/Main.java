@@ -1,0 +1,48 @@
+package dev.silentrefresh.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code silent-refresh}: see silent refresh working, live, against an embedded reference server. */
+@Command(name = "silent-refresh", mixinStandardHelpOptions = true, version = "silent-refresh 0.1.0",
+    description = "Keeps API calls working while access tokens expire underneath them. "
+        + "Run a live demo, a thundering herd, or the reference auth server.",
+    subcommands = {DemoCommand.class, HerdCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** True when output goes to a terminal: then the demo draws a live progress line. */
+  boolean live;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (demo, herd or serve)");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+        System.console() != null, args));
+  }
+
+  /** Runs the CLI with the given streams; returns the exit code (0 ok, 1 failures seen, 2 bad usage). */
+  static int execute(PrintWriter out, PrintWriter err, boolean live, String... args) {
+    Main main = new Main();
+    main.live = live;
+    CommandLine cl = new CommandLine(main);
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler((ex, arguments) -> {
+      CommandLine bad = ex.getCommandLine();
+      bad.getErr().println("error: " + ex.getMessage().replace('\n', ' ').trim());
+      bad.usage(bad.getErr());
+      return 2;
+    });
+    cl.setExecutionExceptionHandler((ex, bad, parsed) -> {
+      bad.getErr().println("error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
+      return 1;
+    });
+    return cl.execute(args);
+  }
+}

@@ -1,0 +1,151 @@
+package dev.silentrefresh.cli;
+
+import dev.silentrefresh.testkit.AuthServer;
+import dev.silentrefresh.testkit.Endpoint;
+import dev.silentrefresh.testkit.Faults;
+import dev.silentrefresh.testkit.Profile;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code serve}: the reference auth server, standalone, for any client — an axios front end included. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Runs the reference auth server for one dialect on 127.0.0.1 until Ctrl-C, printing the demo "
+        + "user's credentials and every endpoint with an example curl line. CORS is open, so a browser front end "
+        + "can call it directly.")
+final class ServeCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--dialect", paramLabel = "NAME", required = true,
+      description = "oauth2, put-bearer, code-1002, code-50014 or code-401")
+  String dialect;
+
+  @Option(names = "--port", paramLabel = "P", defaultValue = "8080", description = "port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--access-ttl", paramLabel = "S", defaultValue = "30", description = "access token lifetime in seconds (default: ${DEFAULT-VALUE})")
+  int accessTtl;
+
+  @Option(names = "--refresh-ttl", paramLabel = "S", defaultValue = "600", description = "refresh token lifetime in seconds (default: ${DEFAULT-VALUE})")
+  int refreshTtl;
+
+  @Option(names = "--rotation", paramLabel = "on|off", defaultValue = "on",
+      description = "issue a new refresh token on each refresh, with reuse detection (default: ${DEFAULT-VALUE})")
+  String rotation;
+
+  @Option(names = "--grace", paramLabel = "S", defaultValue = "0",
+      description = "seconds a just-rotated refresh token is still accepted (default: ${DEFAULT-VALUE})")
+  int grace;
+
+  @Option(names = "--fail-refresh", paramLabel = "RATE", defaultValue = "0",
+      description = "fraction 0..1 of refresh calls answered with HTTP 500 (default: ${DEFAULT-VALUE})")
+  double failRefresh;
+
+  /** Counted down to stop the server (Ctrl-C, or a test). */
+  final CountDownLatch stop = new CountDownLatch(1);
+  /** The running server, once started (for tests). */
+  volatile AuthServer server;
+
+  @Override
+  public Integer call() throws Exception {
+    CommandLine cl = spec.commandLine();
+    Profile profile = Options.dialects(cl, dialect, false).get(0);
+    if (port < 0 || port > 65535) throw new CommandLine.ParameterException(cl, "--port must be between 0 and 65535, not " + port);
+    Options.positive(cl, "--access-ttl", accessTtl, 86_400 * 365);
+    Options.positive(cl, "--refresh-ttl", refreshTtl, 86_400 * 365);
+    if (!rotation.equals("on") && !rotation.equals("off")) {
+      throw new CommandLine.ParameterException(cl, "--rotation must be on or off, not '" + rotation + "'");
+    }
+    if (grace < 0) throw new CommandLine.ParameterException(cl, "--grace must be 0 or more, not " + grace);
+    if (!(failRefresh >= 0 && failRefresh <= 1)) {
+      throw new CommandLine.ParameterException(cl, "--fail-refresh must be between 0 and 1, not " + failRefresh);
+    }
+
+    AuthServer s;
+    try {
+      s = AuthServer.builder(profile).port(port)
+          .accessTtl(Duration.ofSeconds(accessTtl)).refreshTtl(Duration.ofSeconds(refreshTtl))
+          .rotation(rotation.equals("on")).grace(Duration.ofSeconds(grace)).start();
+    } catch (IllegalStateException e) {
+      cl.getErr().println("error: " + e.getMessage());
+      return 1;
+    }
+    server = s;
+    if (failRefresh > 0) s.faults().failRate(Endpoint.REFRESH, Faults.Fault.SERVER_ERROR, failRefresh);
+    Thread hook = new Thread(stop::countDown, "serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      describe(cl.getOut(), s);
+      stop.await();
+    } finally {
+      s.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is already stopping: the hook has run
+      }
+      cl.getOut().println("stopped.");
+      cl.getOut().flush();
+    }
+    return 0;
+  }
+
+  private void describe(PrintWriter out, AuthServer s) {
+    Profile p = s.profile();
+    out.printf("Silent Refresh reference server — dialect %s — listening on %s%n", p.id(), s.baseUri());
+    out.printf("  user: %s / %s%n", s.username(), s.password());
+    if (p == Profile.OAUTH2) out.printf("  client_id: %s%n", s.clientId());
+    if (p == Profile.CODE_1002) out.printf("  client credential: %s%n", s.clientCredential());
+    out.printf("  access tokens live %d s, refresh tokens %d s, rotation %s%s, grace %d s, refresh failure rate %s%n",
+        accessTtl, refreshTtl, rotation, rotation.equals("on") ? " with reuse detection" : "", grace, failRefresh);
+    out.println();
+    String json = "-H 'Content-Type: application/json' -d '{\"username\":\"" + s.username()
+        + "\",\"password\":\"" + s.password() + "\"}'";
+    String header = s.dialect().tokenHeader() + ": " + s.dialect().tokenHeaderValue("<access token>");
+    switch (p) {
+      case OAUTH2:
+        endpoint(out, "login", "POST", s.loginUri().toString(), "curl -s -X POST " + s.loginUri()
+            + " -d grant_type=password -d username=" + s.username() + " -d password=" + s.password() + " -d client_id=" + s.clientId());
+        endpoint(out, "refresh", "POST", s.refreshUri().toString(), "curl -s -X POST " + s.refreshUri()
+            + " -d grant_type=refresh_token -d 'refresh_token=<refresh token>' -d client_id=" + s.clientId());
+        break;
+      case PUT_BEARER:
+        endpoint(out, "login", "POST", s.loginUri().toString(), "curl -s -X POST " + s.loginUri() + " " + json);
+        endpoint(out, "refresh", "PUT", s.refreshUri().toString(), "curl -s -X PUT " + s.refreshUri()
+            + " -H 'Authorization: Bearer <refresh token>'");
+        break;
+      case CODE_1002:
+        endpoint(out, "login", "POST", s.loginUri().toString(), "curl -s -X POST " + s.loginUri() + " " + json);
+        endpoint(out, "refresh", "POST", s.refreshUri().toString(), "curl -s -X POST " + s.refreshUri()
+            + " -H 'Content-Type: application/json' -d '{\"refreshToken\":\"<refresh token>\",\"authorization\":\""
+            + s.clientCredential() + "\"}'");
+        break;
+      case CODE_50014:
+        endpoint(out, "login", "POST", s.loginUri().toString(), "curl -s -X POST " + s.loginUri() + " " + json);
+        endpoint(out, "refresh", "POST", s.refreshUri() + "<refresh token>", "curl -s -X POST '" + s.refreshUri() + "<refresh token>'");
+        break;
+      case CODE_401:
+        endpoint(out, "login", "POST", s.loginUri().toString(), "curl -s -X POST " + s.loginUri() + " " + json);
+        endpoint(out, "refresh", "POST", s.refreshUri() + "?refreshToken=<refresh token>",
+            "curl -s -X POST '" + s.refreshUri() + "?refreshToken=<refresh token>'");
+        break;
+      default:
+        break;
+    }
+    endpoint(out, "api", "GET", s.apiUri("/api/me").toString(), "curl -s " + s.apiUri("/api/me") + " -H '" + header + "'");
+    endpoint(out, "echo", "POST", s.apiUri("/api/echo").toString(), "curl -s -X POST " + s.apiUri("/api/echo")
+        + " -H '" + header + "' -H 'Content-Type: application/json' -d '{\"hello\":1}'");
+    out.println();
+    out.println("Press Ctrl-C to stop.");
+    out.flush();
+  }
+
+  private static void endpoint(PrintWriter out, String name, String method, String url, String curl) {
+    out.printf("  %-8s %-4s %s%n           %s%n", name, method, url, curl);
+  }
+}
