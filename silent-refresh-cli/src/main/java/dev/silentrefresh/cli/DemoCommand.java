@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
     description = {
         "Starts the reference auth server for each dialect, signs in, and runs virtual users calling its API "
             + "through each client while access tokens expire every few seconds. At 30 %% of each run the server "
-            + "expires every access token at once: one refresh absorbs the burst of rejections. Halfway through the "
-            + "login itself ends: the refresh token dies, a login handler signs in again, and waiting requests resume.",
+            + "expires every access token at once: one refresh absorbs the burst of rejections. At 55 %% the login "
+            + "itself ends, and at 60 %% the access tokens expire again: the refresh meets a dead refresh token, a "
+            + "login handler signs in again, and the waiting requests resume.",
         "Exit code 0 when every request succeeded, 1 otherwise."})
 final class DemoCommand implements Callable<Integer> {
   static final int TOTAL_SECONDS = 25;

@@ -24,10 +24,10 @@ import java.util.function.Consumer;
 
 /**
  * One demo run: a reference server speaking one dialect, one signed-in session through one client,
- * virtual users calling the API for the duration. Access tokens are refreshed ahead of expiry; at 30 %
- * of the run the server expires every access token at once (a burst of rejections that one refresh
- * absorbs); the login lasts a little over half the run, so the refresh token dies mid-run and the login
- * handler signs in again while requests wait.
+ * virtual users calling the API for the duration. Access tokens are refreshed ahead of expiry. At 30 %
+ * of the run the server expires every access token at once: a burst of rejections that one refresh
+ * absorbs. The login itself ends at 55 %; at 60 % the server expires the access tokens again, so the
+ * refresh meets a dead refresh token, the login handler signs in again and the waiting requests resume.
  */
 final class DemoRun {
   static final String BIG_ID = "9223372036854775807";
@@ -103,14 +103,14 @@ final class DemoRun {
       long[] last = new long[5];
       long bucketNanos = o.bucketMillis() * 1_000_000;
       long nextSample = startNanos + bucketNanos;
-      long burstAt = startNanos + o.duration().toNanos() * 3 / 10;
-      boolean burst = false;
+      long[] bursts = {startNanos + o.duration().toNanos() * 3 / 10, startNanos + o.duration().toNanos() * 6 / 10};
+      int burstsDone = 0;
       boolean running = true;
       while (running) {
-        if (!burst && System.nanoTime() >= burstAt) {
+        if (burstsDone < bursts.length && System.nanoTime() >= bursts[burstsDone]) {
           server.expireAccessTokens();
           recorder.mark("server expired every access token");
-          burst = true;
+          burstsDone++;
         }
         LockSupport.parkNanos(Math.max(0, nextSample - System.nanoTime()));
         running = users.stream().anyMatch(Thread::isAlive);

@@ -28,6 +28,11 @@ public final class Main implements Runnable {
 
   /** Runs the CLI with the given streams; returns the exit code (0 ok, 1 failures seen, 2 bad usage). */
   static int execute(PrintWriter out, PrintWriter err, boolean live, String... args) {
+    return commandLine(out, err, live).execute(args);
+  }
+
+  /** The configured command line, for {@link #execute} and for tests that need a command's instance. */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean live) {
     Main main = new Main();
     main.live = live;
     CommandLine cl = new CommandLine(main);
@@ -43,6 +48,6 @@ public final class Main implements Runnable {
       bad.getErr().println("error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
       return 1;
     });
-    return cl.execute(args);
+    return cl;
   }
 }

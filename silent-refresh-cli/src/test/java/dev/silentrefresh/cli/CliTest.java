@@ -1,0 +1,167 @@
+package dev.silentrefresh.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** Each command in-process on short runs; figures checked against the schema and against each other. */
+class CliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), false, args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static void assertNoControlCharacters(String text) {
+    assertThat(text.chars().filter(c -> c < 0x20 && c != '\n' && c != '\t')).as("control characters").isEmpty();
+  }
+
+  @Test
+  void demoRunsEveryDialectWithoutAFailureAndWritesConsistentJsonAndAReport() throws Exception {
+    Path json = dir.resolve("out/demo.json");
+    Path report = dir.resolve("demo.html");
+    int seconds = 2;
+    int accessTtl = 2;
+    Run r = run("demo", "--duration", String.valueOf(seconds), "--users", "10", "--access-ttl", String.valueOf(accessTtl),
+        "--json", json.toString(), "--report", report.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("All requests succeeded.").contains("peak refreshes");
+    assertNoControlCharacters(r.out());
+
+    JsonNode runs = JSON.readTree(json.toFile()).get("runs");
+    assertThat(runs).hasSize(5);
+    Set<String> dialects = new TreeSet<>();
+    for (JsonNode run : runs) {
+      List<String> fields = new ArrayList<>();
+      run.fieldNames().forEachRemaining(fields::add);
+      assertThat(fields).containsExactly("dialect", "client", "requests", "succeeded", "failed", "rejectedReplies",
+          "refreshCalls", "peakConcurrentRefreshes", "reuseDetected", "loginRequired", "relogins");
+      dialects.add(run.get("dialect").asText());
+      assertThat(run.get("client").asText()).isEqualTo("jdk");
+      assertThat(run.get("failed").asLong()).isZero();
+      assertThat(run.get("requests").asLong()).isPositive().isEqualTo(run.get("succeeded").asLong());
+      assertThat(run.get("peakConcurrentRefreshes").asLong()).isEqualTo(1);
+      assertThat(run.get("reuseDetected").asLong()).isZero();
+      // Tokens that can have expired in the run: one per access lifetime, two server-side expiries, the re-login's.
+      long expiries = (long) Math.ceil((double) seconds / accessTtl) + 3;
+      assertThat(run.get("refreshCalls").asLong()).isBetween(1L, expiries);
+      assertThat(run.get("loginRequired").asLong()).isEqualTo(1);
+      assertThat(run.get("relogins").asLong()).isEqualTo(1);
+    }
+    assertThat(dialects).containsExactlyInAnyOrder("oauth2", "put-bearer", "code-1002", "code-50014", "code-401");
+
+    String html = Files.readString(report, StandardCharsets.UTF_8);
+    assertThat(Pattern.compile("<svg").matcher(html).results().count()).isEqualTo(5);
+    assertThat(html).doesNotContain("http://").doesNotContain("https://").contains("server expired every access token");
+  }
+
+  @Test
+  void herdOf300SharesOneRefresh() throws Exception {
+    Path json = dir.resolve("herd.json");
+    Run r = run("herd", "--dialect", "code-50014", "--concurrency", "300", "--json", json.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("refresh calls (server): 1").contains("succeeded: 300").contains("failed: 0");
+    JsonNode result = JSON.readTree(json.toFile());
+    List<String> fields = new ArrayList<>();
+    result.fieldNames().forEachRemaining(fields::add);
+    assertThat(fields).containsExactly("dialect", "client", "concurrency", "succeeded", "failed", "refreshCalls",
+        "p50Millis", "p99Millis");
+    assertThat(result.get("refreshCalls").asLong()).isEqualTo(1);
+    assertThat(result.get("succeeded").asLong()).isEqualTo(300);
+    assertThat(result.get("p50Millis").asLong()).isLessThanOrEqualTo(result.get("p99Millis").asLong());
+  }
+
+  @Test
+  void serveRunsTheReferenceServerUntilStopped() throws Exception {
+    StringWriter out = new StringWriter();
+    CommandLine cl = Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), false);
+    ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--dialect", "code-401", "--port", "0"));
+    org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> out.toString().contains("Press Ctrl-C"));
+    String text = out.toString();
+    assertThat(text).contains("user: demo / demo-password").contains("curl -s");
+    Matcher login = Pattern.compile("login\\s+POST (\\S+)").matcher(text);
+    assertThat(login.find()).isTrue();
+    HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(login.group(1)))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"demo\",\"password\":\"demo-password\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(reply.statusCode()).isEqualTo(200);
+    assertThat(reply.body()).contains("accessToken");
+    assertThat(serve.server.counters().loginCalls()).isEqualTo(1);
+    serve.stop.countDown();
+    assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(out.toString()).contains("stopped.");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "bogus                                   | Unmatched argument",
+      "demo --bogus                            | Unknown option: '--bogus'",
+      "demo --users abc                        | Invalid value for option '--users'",
+      "demo --users 0                          | --users must be between 1 and 10000, not 0",
+      "demo --dialect nope                     | unknown dialect 'nope'; expected one of: oauth2, put-bearer",
+      "demo --client nope                      | unknown client 'nope'; expected one of: jdk",
+      "demo --duration -1                      | --duration must be more than 0",
+      "herd --client all                       | --client all is not allowed here",
+      "herd --concurrency 0                    | --concurrency must be between 1 and 20000",
+      "serve                                   | Missing required option: '--dialect=NAME'",
+      "serve --dialect oauth2 --rotation maybe | --rotation must be on or off",
+      "serve --dialect oauth2 --fail-refresh 2 | --fail-refresh must be between 0 and 1",
+      "serve --dialect all                     | unknown dialect 'all'",
+  })
+  void badUsageExitsTwoWithAOneLineErrorAndTheUsage(String args, String message) {
+    Run r = run(args.trim().split("\\s+"));
+    assertThat(r.exit()).isEqualTo(2);
+    String first = r.err().lines().findFirst().orElse("");
+    assertThat(first).startsWith("error: ").contains(message);
+    assertThat(r.err()).contains("Usage:");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    Run r = run();
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).startsWith("error: a command is required").contains("demo").contains("herd").contains("serve");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "demo", "herd", "serve"})
+  void everyCommandHasHelp(String command) {
+    Run r = command.isEmpty() ? run("--help") : run(command, "--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).startsWith("Usage: silent-refresh").contains("--help");
+  }
+}
