@@ -16,6 +16,7 @@ import dev.silentrefresh.Tokens;
 import dev.silentrefresh.testkit.AuthServer;
 import dev.silentrefresh.testkit.Endpoint;
 import dev.silentrefresh.testkit.Faults;
+import dev.silentrefresh.testkit.MutableClock;
 import dev.silentrefresh.testkit.Profile;
 import java.io.IOException;
 import java.math.BigInteger;
