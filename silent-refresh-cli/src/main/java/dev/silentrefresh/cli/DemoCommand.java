@@ -2,6 +2,10 @@ package dev.silentrefresh.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.silentrefresh.conformance.CallReply;
+import dev.silentrefresh.conformance.Caller;
+import dev.silentrefresh.conformance.ClientUnderTest;
+import dev.silentrefresh.conformance.Clients;
 import dev.silentrefresh.testkit.Profile;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -62,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CommandLine cl = spec.commandLine();
     List<Profile> profiles = Options.dialects(cl, dialect, true);
-    List<DemoClient.Kind> clients = Options.clients(cl, client, true);
+    List<Clients> clients = Options.clients(cl, client, true);
     Options.positive(cl, "--users", users, 10_000);
     Options.positive(cl, "--access-ttl", accessTtl, 86_400);
     int runs = profiles.size() * clients.size();
@@ -77,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
     List<RunSummary> summaries = new ArrayList<>();
     List<Timeline> timelines = new ArrayList<>();
     for (Profile profile : profiles) {
-      for (DemoClient.Kind kind : clients) {
+      for (Clients kind : clients) {
         DemoRun.Result result = DemoRun.run(new DemoRun.Options(profile, kind, users, perRun,
             Duration.ofSeconds(accessTtl), Duration.ofSeconds(30), bucketMillis(perRun)), progress::update);
         progress.done(result.summary());

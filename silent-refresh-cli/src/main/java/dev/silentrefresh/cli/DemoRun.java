@@ -4,6 +4,10 @@ import dev.silentrefresh.LoginRequiredException;
 import dev.silentrefresh.SessionListener;
 import dev.silentrefresh.TokenSession;
 import dev.silentrefresh.Tokens;
+import dev.silentrefresh.conformance.CallReply;
+import dev.silentrefresh.conformance.Caller;
+import dev.silentrefresh.conformance.ClientUnderTest;
+import dev.silentrefresh.conformance.Clients;
 import dev.silentrefresh.testkit.AuthServer;
 import dev.silentrefresh.testkit.Counters;
 import dev.silentrefresh.testkit.Profile;
@@ -32,7 +36,7 @@ import java.util.function.Consumer;
 final class DemoRun {
   static final String BIG_ID = "9223372036854775807";
 
-  record Options(Profile profile, DemoClient.Kind client, int users, Duration duration, Duration accessTtl,
+  record Options(Profile profile, Clients client, int users, Duration duration, Duration accessTtl,
       Duration refreshTtl, long bucketMillis) {}
 
   /** A live view of a run in progress, for the progress line. */
@@ -51,7 +55,7 @@ final class DemoRun {
             .reuseDetection(true)
             .sessionMax(sessionMax.isZero() ? Duration.ofMillis(1) : sessionMax)
             .start();
-         DemoClient client = o.client().create()) {
+         ClientUnderTest client = o.client().create()) {
       long startNanos = System.nanoTime();
       long startEpochMillis = System.currentTimeMillis();
       Recorder recorder = new Recorder(startNanos, startEpochMillis);
@@ -62,7 +66,7 @@ final class DemoRun {
           .build();
       login.signIn(session);
 
-      DemoClient.Caller caller = client.caller(session);
+      Caller caller = client.caller(session);
       URI me = server.apiUri("/api/me");
       AtomicLong requests = new AtomicLong();
       AtomicLong succeeded = new AtomicLong();
@@ -76,7 +80,7 @@ final class DemoRun {
           while (System.nanoTime() < deadline) {
             String failure;
             try {
-              DemoClient.Reply reply = caller.get(me);
+              CallReply reply = caller.get(me);
               failure = reply.status() == 200 && reply.body().contains(BIG_ID) ? null : "HTTP " + reply.status();
             } catch (IOException | RuntimeException e) {
               failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

@@ -1,6 +1,10 @@
 package dev.silentrefresh.cli;
 
 import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.conformance.CallReply;
+import dev.silentrefresh.conformance.Caller;
+import dev.silentrefresh.conformance.ClientUnderTest;
+import dev.silentrefresh.conformance.Clients;
 import dev.silentrefresh.testkit.AuthServer;
 import dev.silentrefresh.testkit.Profile;
 import java.io.PrintWriter;
@@ -48,19 +52,19 @@ final class HerdCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CommandLine cl = spec.commandLine();
     Profile profile = Options.dialects(cl, dialect, false).get(0);
-    DemoClient.Kind kind = Options.clients(cl, client, false).get(0);
+    Clients kind = Options.clients(cl, client, false).get(0);
     Options.positive(cl, "--concurrency", concurrency, 20_000);
     PrintWriter out = cl.getOut();
 
     ShiftableClock serverClock = new ShiftableClock();
     Duration accessTtl = Duration.ofMinutes(1);
     try (AuthServer server = AuthServer.builder(profile).clock(serverClock).accessTtl(accessTtl).start();
-         DemoClient adapter = kind.create()) {
+         ClientUnderTest adapter = kind.create()) {
       TokenSession session = TokenSession.builder(server.dialect(), adapter.transport()).build();
       new DemoLogin(server, HttpClient.newHttpClient(), t -> {}).signIn(session);
       // The server's clock jumps past the token's expiry; the client does not know: every request is rejected.
       serverClock.shift(accessTtl.plusSeconds(1));
-      DemoClient.Caller caller = adapter.caller(session);
+      Caller caller = adapter.caller(session);
       URI me = server.apiUri("/api/me");
 
       long[] latencies = new long[concurrency];

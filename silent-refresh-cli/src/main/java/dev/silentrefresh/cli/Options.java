@@ -1,5 +1,9 @@
 package dev.silentrefresh.cli;
 
+import dev.silentrefresh.conformance.CallReply;
+import dev.silentrefresh.conformance.Caller;
+import dev.silentrefresh.conformance.ClientUnderTest;
+import dev.silentrefresh.conformance.Clients;
 import dev.silentrefresh.testkit.Profile;
 import java.util.Arrays;
 import java.util.List;
@@ -20,12 +24,12 @@ final class Options {
     }
   }
 
-  static List<DemoClient.Kind> clients(CommandLine cl, String value, boolean allowAll) {
+  static List<Clients> clients(CommandLine cl, String value, boolean allowAll) {
     if (!allowAll && value.equalsIgnoreCase("all")) {
-      throw new CommandLine.ParameterException(cl, "--client all is not allowed here; expected one of: " + DemoClient.Kind.ids());
+      throw new CommandLine.ParameterException(cl, "--client all is not allowed here; expected one of: " + Clients.ids());
     }
     try {
-      return DemoClient.Kind.parse(value);
+      return Clients.parse(value);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage());
     }

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.silentrefresh.TokenSession;
 import dev.silentrefresh.Tokens;
-import dev.silentrefresh.conformance.Fixture;
+import dev.silentrefresh.testkit.AuthServer;
 import dev.silentrefresh.testkit.Endpoint;
 import dev.silentrefresh.testkit.Profile;
 import java.io.ByteArrayInputStream;
@@ -20,17 +20,44 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** What is specific to java.net.http: body publishers and handlers, cancellation, the client's settings. */
 class RefreshingHttpClientTest {
-  private static final JdkClient CLIENT = new JdkClient();
   private final HttpClient plain = HttpClient.newHttpClient();
 
-  @AfterAll
-  static void close() {
-    CLIENT.close();
+  /** A reference server and a session speaking its dialect through the JDK transport. */
+  private final class Fixture implements AutoCloseable {
+    final AuthServer server;
+    final TokenSession session;
+    final List<String> replaySkipped = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    Fixture(Profile profile, java.util.function.Consumer<AuthServer.Builder> options) {
+      AuthServer.Builder b = AuthServer.builder(profile);
+      options.accept(b);
+      server = b.start();
+      session = TokenSession.builder(server.dialect(), JdkRefreshTransport.of(plain))
+          .listener(new dev.silentrefresh.SessionListener() {
+            @Override
+            public void replaySkipped(String reason) {
+              replaySkipped.add(reason);
+            }
+          })
+          .build();
+    }
+
+    java.net.URI me() {
+      return server.apiUri("/api/me");
+    }
+
+    java.net.URI echo() {
+      return server.apiUri("/api/echo");
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
   }
 
   private static Tokens expired(Fixture f) {
@@ -39,14 +66,14 @@ class RefreshingHttpClientTest {
 
   @Test
   void aBodyLargerThanTheReplayBufferIsNotReplayedAndTheCallerIsToldWhy() throws Exception {
-    try (Fixture f = new Fixture(CLIENT, Profile.OAUTH2, s -> {}, b -> {})) {
+    try (Fixture f = new Fixture(Profile.OAUTH2, s -> {})) {
       f.session.signIn(expired(f));
       HttpClient client = RefreshingHttpClient.wrap(plain, f.session, 16);
       HttpRequest post = HttpRequest.newBuilder(f.echo()).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"a\":\"more than sixteen bytes\"}")).build();
       HttpResponse<String> reply = client.send(post, HttpResponse.BodyHandlers.ofString());
       assertThat(reply.statusCode()).as("the rejected reply, as it came").isEqualTo(401);
-      assertThat(f.events.replaySkipped).singleElement().asString().contains("larger than the replay buffer (16 bytes)");
+      assertThat(f.replaySkipped).singleElement().asString().contains("larger than the replay buffer (16 bytes)");
       await().atMost(5, TimeUnit.SECONDS).until(() -> f.server.counters().refreshSucceeded() == 1);
       // the session was renewed in the background: the caller's own retry works
       assertThat(client.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
@@ -56,7 +83,7 @@ class RefreshingHttpClientTest {
 
   @Test
   void aOneShotInputStreamBodyIsReplayedFromTheCopy() throws Exception {
-    try (Fixture f = new Fixture(CLIENT, Profile.CODE_1002, s -> {}, b -> {})) {
+    try (Fixture f = new Fixture(Profile.CODE_1002, s -> {})) {
       f.session.signIn(expired(f));
       byte[] body = "{\"stream\":\"read once\"}".getBytes(StandardCharsets.UTF_8);
       InputStream once = new ByteArrayInputStream(body);
@@ -72,7 +99,7 @@ class RefreshingHttpClientTest {
 
   @Test
   void aStreamingBodyHandlerGetsThePeekedBodyIntact() throws Exception {
-    try (Fixture f = new Fixture(CLIENT, Profile.CODE_50014, s -> {}, b -> {})) {
+    try (Fixture f = new Fixture(Profile.CODE_50014, s -> {})) {
       f.session.signIn(expired(f));
       HttpResponse<InputStream> reply = RefreshingHttpClient.wrap(plain, f.session)
           .send(HttpRequest.newBuilder(f.me()).build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -85,7 +112,7 @@ class RefreshingHttpClientTest {
 
   @Test
   void cancellingTheCallThatTriggeredARefreshDoesNotCancelItForOthers() throws Exception {
-    try (Fixture f = new Fixture(CLIENT, Profile.CODE_401, s -> s.latency(Endpoint.REFRESH, Duration.ofMillis(300)), b -> {})) {
+    try (Fixture f = new Fixture(Profile.CODE_401, s -> s.latency(Endpoint.REFRESH, Duration.ofMillis(300)))) {
       f.session.signIn(expired(f));
       HttpClient client = RefreshingHttpClient.wrap(plain, f.session);
       HttpRequest get = HttpRequest.newBuilder(f.me()).build();
@@ -104,7 +131,7 @@ class RefreshingHttpClientTest {
 
   @Test
   void sendAsyncReturnsAtOnceWhileARefreshIsInFlight() throws Exception {
-    try (Fixture f = new Fixture(CLIENT, Profile.OAUTH2, s -> s.latency(Endpoint.REFRESH, Duration.ofSeconds(3)), b -> {})) {
+    try (Fixture f = new Fixture(Profile.OAUTH2, s -> s.latency(Endpoint.REFRESH, Duration.ofSeconds(3)))) {
       f.session.signIn(expired(f));
       HttpClient client = RefreshingHttpClient.wrap(plain, f.session);
       HttpRequest get = HttpRequest.newBuilder(f.me()).build();
@@ -125,7 +152,7 @@ class RefreshingHttpClientTest {
 
   @Test
   void theCallerSeesItsOwnRequestWithoutTheTokenHeader() throws Exception {
-    try (Fixture f = new Fixture(CLIENT, Profile.OAUTH2, s -> {}, b -> {})) {
+    try (Fixture f = new Fixture(Profile.OAUTH2, s -> {})) {
       Tokens t = expired(f);
       f.session.signIn(t);
       HttpRequest get = HttpRequest.newBuilder(f.me()).header("Authorization", "Bearer stale-caller-value").build();

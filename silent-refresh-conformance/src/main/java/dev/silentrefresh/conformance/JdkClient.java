@@ -1,10 +1,9 @@
-package dev.silentrefresh.jdk;
+package dev.silentrefresh.conformance;
 
 import dev.silentrefresh.RefreshTransport;
 import dev.silentrefresh.TokenSession;
-import dev.silentrefresh.conformance.CallReply;
-import dev.silentrefresh.conformance.Caller;
-import dev.silentrefresh.conformance.ClientUnderTest;
+import dev.silentrefresh.jdk.JdkRefreshTransport;
+import dev.silentrefresh.jdk.RefreshingHttpClient;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -15,8 +14,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** The java.net.http adapter as the conformance suite drives it: send for blocking calls, sendAsync for async ones. */
-final class JdkClient implements ClientUnderTest {
+/** java.net.http: {@code send} for blocking calls, {@code sendAsync} for async ones. */
+public final class JdkClient implements ClientUnderTest {
   private final HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Override
