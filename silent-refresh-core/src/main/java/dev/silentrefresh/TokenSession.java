@@ -58,6 +58,8 @@ public final class TokenSession {
   private volatile Held held;
   /** The refresh (or re-login) in flight, if any. All callers share it. */
   private final AtomicReference<Flight> inFlight = new AtomicReference<>();
+  /** After a failed refresh, no background refresh starts before this (requests that need one still may). */
+  private volatile Instant backgroundPausedUntil = Instant.MIN;
   /** Requests now waiting on a flight. */
   private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -282,7 +284,7 @@ public final class TokenSession {
     if (!now.isBefore(expiresAt.minus(clampTo(blockingMargin, lifetime, 10)))) {
       return refresh(h.stored, true);
     }
-    if (!now.isBefore(expiresAt.minus(clampTo(refreshAhead, lifetime, 4)))) {
+    if (!now.isBefore(expiresAt.minus(clampTo(refreshAhead, lifetime, 4))) && !now.isBefore(backgroundPausedUntil)) {
       // stale-while-refresh: this request goes on with the current token; failures surface later
       startFlight(h.stored, false, false, f -> attempt(f, h.stored, 1)).exceptionally(e -> null);
     }
@@ -561,6 +563,7 @@ public final class TokenSession {
   }
 
   private void fail(Flight flight, IOException error) {
+    if (error instanceof RefreshFailedException) backgroundPausedUntil = clock.instant().plus(maxBackoff);
     inFlight.compareAndSet(flight, null);
     flight.future.completeExceptionally(error);
   }

@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,7 +53,8 @@ final class DemoCommand implements Callable<Integer> {
   int users;
 
   @Option(names = "--duration", paramLabel = "SECONDS",
-      description = "length of each run (default: " + TOTAL_SECONDS + " s shared by the runs, at least 4 s each)")
+      description = "length of each run; the clients of a dialect run at the same time (default: "
+          + TOTAL_SECONDS + " s shared by the dialects, at least 4 s each)")
   Double duration;
 
   @Option(names = "--access-ttl", paramLabel = "SECONDS", defaultValue = "2",
@@ -70,27 +75,40 @@ final class DemoCommand implements Callable<Integer> {
     Options.positive(cl, "--users", users, 10_000);
     Options.positive(cl, "--access-ttl", accessTtl, 86_400);
     int runs = profiles.size() * clients.size();
+    // The clients of one dialect run at the same time, each against its own server; dialects run in turn.
     double seconds = duration != null ? Options.positive(cl, "--duration", duration, 3600)
-        : Math.max(4, (double) TOTAL_SECONDS / runs);
+        : Math.max(4, (double) TOTAL_SECONDS / profiles.size());
     Duration perRun = Duration.ofMillis(Math.round(seconds * 1000));
     PrintWriter out = cl.getOut();
     Progress progress = new Progress(out, parent != null && parent.live);
 
-    out.printf("Silent Refresh demo: %d run%s of %.1f s, %d virtual users each, access tokens live %d s, "
-        + "each login ends mid-run.%n", runs, runs == 1 ? "" : "s", seconds, users, accessTtl);
+    out.printf("Silent Refresh demo: %d run%s of %.1f s (%s at a time), %d virtual users each, access tokens live %d s, "
+        + "each login ends mid-run.%n", runs, runs == 1 ? "" : "s", seconds,
+        clients.size() == 1 ? "one" : clients.size(), users, accessTtl);
     List<RunSummary> summaries = new ArrayList<>();
     List<Timeline> timelines = new ArrayList<>();
-    for (Profile profile : profiles) {
-      for (Clients kind : clients) {
-        DemoRun.Result result = DemoRun.run(new DemoRun.Options(profile, kind, users, perRun,
-            Duration.ofSeconds(accessTtl), Duration.ofSeconds(30), bucketMillis(perRun)), progress::update);
-        progress.done(result.summary());
-        for (Map.Entry<String, Long> reason : result.failureReasons().entrySet()) {
-          out.printf("    failed %d×: %s%n", reason.getValue(), reason.getKey());
+    ExecutorService pool = Executors.newFixedThreadPool(clients.size());
+    try {
+      for (Profile profile : profiles) {
+        progress.start();
+        List<Future<DemoRun.Result>> running = new ArrayList<>();
+        for (Clients kind : clients) {
+          DemoRun.Options options = new DemoRun.Options(profile, kind, users, perRun,
+              Duration.ofSeconds(accessTtl), Duration.ofSeconds(30), bucketMillis(perRun));
+          running.add(pool.submit(() -> DemoRun.run(options, progress::update)));
         }
-        summaries.add(result.summary());
-        timelines.add(result.timeline());
+        for (Future<DemoRun.Result> f : running) {
+          DemoRun.Result result = get(f);
+          progress.done(result.summary());
+          for (Map.Entry<String, Long> reason : result.failureReasons().entrySet()) {
+            out.printf("    failed %d×: %s%n", reason.getValue(), reason.getKey());
+          }
+          summaries.add(result.summary());
+          timelines.add(result.timeline());
+        }
       }
+    } finally {
+      pool.shutdownNow();
     }
     out.println();
     ResultTable.print(out, summaries);
@@ -107,6 +125,14 @@ final class DemoCommand implements Callable<Integer> {
     out.println(failed == 0 ? "All requests succeeded." : failed + " requests failed.");
     out.flush();
     return failed == 0 ? 0 : 1;
+  }
+
+  private static <T> T get(Future<T> f) throws Exception {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+    }
   }
 
   private static long bucketMillis(Duration run) {

@@ -322,6 +322,27 @@ public abstract class ConformanceSuite {
 
   @ParameterizedTest
   @EnumSource(Profile.class)
+  void aFailedBackgroundRefreshIsNotRetriedByEveryRequest(Profile profile) throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+    Duration ttl = Duration.ofSeconds(40);
+    try (Fixture f = fixture(profile, s -> s.clock(clock).accessTtl(ttl), b -> b.clock(clock)
+        .retry(2, Duration.ofMillis(1), Duration.ofSeconds(2)))) {
+      f.session.signIn(f.server.issueTokens(f.server.username()).toTokens(clock.instant()));
+      f.server.faults().failAlways(Endpoint.REFRESH, Faults.Fault.SERVICE_UNAVAILABLE);
+      clock.advance(Duration.ofSeconds(31)); // inside the refresh-ahead window, outside the blocking margin
+      assertUserReply(f.caller.get(f.me())); // starts one background refresh, which fails twice
+      await().atMost(5, TimeUnit.SECONDS).until(() -> f.events.refreshFailed.get() == 2);
+      for (int i = 0; i < 30; i++) assertUserReply(f.caller.get(f.me()));
+      assertThat(f.server.counters().refreshCalls()).as("no new background refresh while paused").isEqualTo(2);
+      clock.advance(Duration.ofSeconds(2)); // the pause (maxBackoff) is over: the next request tries again
+      assertUserReply(f.caller.get(f.me()));
+      await().atMost(5, TimeUnit.SECONDS).until(() -> f.server.counters().refreshCalls() == 4);
+      assertThat(f.server.counters().rejectedRequests()).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Profile.class)
   void requestsOutsideTheScopeCarryNoToken(Profile profile) throws Exception {
     Map<String, Map<String, List<String>>> seen = new ConcurrentHashMap<>();
     HttpServer foreign = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
