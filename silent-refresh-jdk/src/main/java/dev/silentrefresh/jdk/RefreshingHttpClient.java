@@ -35,6 +35,9 @@ import javax.net.ssl.SSLParameters;
  * request body larger than the replay buffer (default 1 MiB) is not replayed: the rejected reply is
  * returned and {@code SessionListener.replaySkipped} says why. HTTP/2 server pushes are not accepted.
  * The wrapped client must not follow redirects (the JDK would copy the token header to the target).
+ * The wrapper does not own the wrapped client, which the refresh transport usually shares: on Java 21
+ * and later its inherited {@code close()} and {@code shutdown()} leave that client running; close the
+ * plain client yourself.
  */
 public final class RefreshingHttpClient extends HttpClient {
   private final HttpClient delegate;
