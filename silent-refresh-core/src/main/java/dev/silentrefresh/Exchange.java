@@ -30,6 +30,14 @@ public interface Exchange<R> {
     return null;
   }
 
+  /**
+   * True once the caller has cancelled the request. A blocking wait for a refresh then ends promptly
+   * with an {@link java.io.InterruptedIOException}; the refresh goes on for the requests still waiting.
+   */
+  default boolean isCancelled() {
+    return false;
+  }
+
   /** An exchange whose sending blocks the calling thread. */
   interface Blocking<R> extends Exchange<R> {
     /**

@@ -37,6 +37,8 @@ import java.util.logging.Logger;
  */
 public final class TokenSession {
   private static final Logger LOG = Logger.getLogger(TokenSession.class.getName());
+  /** How often a blocking wait for a refresh looks whether its request was cancelled. */
+  private static final long CANCEL_CHECK_MILLIS = 20;
 
   private final Dialect dialect;
   private final RefreshTransport transport;
@@ -181,14 +183,14 @@ public final class TokenSession {
    */
   public <R> R execute(URI uri, Exchange.Blocking<R> exchange) throws IOException {
     if (!inScope(uri)) return exchange.send(null);
-    Tokens sent = await(tokenForSend());
+    Tokens sent = await(tokenForSend(), exchange);
     Replays replays = new Replays();
     for (;;) {
       R reply = exchange.send(headerValue(sent));
       CompletableFuture<Tokens> next = afterReply(exchange, reply, sent, replays);
       if (next == null) return reply;
       exchange.discard(reply);
-      sent = await(next);
+      sent = await(next, exchange);
       emit(SessionListener::replayed);
     }
   }
@@ -455,9 +457,9 @@ public final class TokenSession {
             "refreshed, but could not save the new tokens: " + e.getMessage(), e));
         return;
       }
-      finish(flight, written, sentAt);
       Duration took = Duration.between(flight.startedAt, clock.instant());
-      emit(l -> l.refreshed(written.tokens().expiresAt(), took, false));
+      emit(l -> l.refreshed(written.tokens().expiresAt(), took, false)); // before waiters go on
+      finish(flight, written, sentAt);
     } else if (outcome.dead) {
       sessionOver(flight, latest, new LoginRequiredException(LoginRequiredException.Reason.REFRESH_REJECTED,
           "the refresh token was rejected: sign in again"));
@@ -536,8 +538,8 @@ public final class TokenSession {
           adopt(flight, store.read());
           return;
         }
-        finish(flight, written, clock.instant());
         emit(SessionListener::reloggedIn);
+        finish(flight, written, clock.instant());
       } catch (IOException e) {
         fail(flight, new RefreshFailedException(RefreshFailedException.Reason.STORE, 0,
             "signed in again, but could not save the new tokens: " + e.getMessage(), e));
@@ -551,9 +553,9 @@ public final class TokenSession {
       fail(flight, noSession());
       return;
     }
-    finish(flight, latest, clock.instant());
     Duration took = Duration.between(flight.startedAt, clock.instant());
     emit(l -> l.refreshed(latest.tokens().expiresAt(), took, true));
+    finish(flight, latest, clock.instant());
   }
 
   private void finish(Flight flight, StoredTokens written, Instant obtainedAt) {
@@ -588,8 +590,19 @@ public final class TokenSession {
     }
   }
 
-  private static <T> T await(CompletableFuture<T> future) throws IOException {
+  /** Waits for {@code future}, ending early (InterruptedIOException) when the exchange is cancelled. */
+  private static <T> T await(CompletableFuture<T> future, Exchange<?> exchange) throws IOException {
     try {
+      while (!future.isDone()) {
+        if (exchange.isCancelled()) {
+          throw new InterruptedIOException("the request was cancelled while waiting for a token refresh");
+        }
+        try {
+          return future.get(CANCEL_CHECK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillWaiting) {
+          // look at the cancellation again
+        }
+      }
       return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -39,7 +39,8 @@ final class HerdCommand implements Callable<Integer> {
       description = "oauth2, put-bearer, code-1002, code-50014 or code-401 (default: ${DEFAULT-VALUE})")
   String dialect;
 
-  @Option(names = "--client", paramLabel = "NAME", defaultValue = "jdk", description = "HTTP client adapter (default: ${DEFAULT-VALUE})")
+  @Option(names = "--client", paramLabel = "NAME", defaultValue = "jdk",
+      description = "HTTP client adapter, or all to run each in turn (default: ${DEFAULT-VALUE})")
   String client;
 
   @Option(names = "--concurrency", paramLabel = "N", defaultValue = "1000", description = "requests fired at once (default: ${DEFAULT-VALUE})")
@@ -52,10 +53,22 @@ final class HerdCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     CommandLine cl = spec.commandLine();
     Profile profile = Options.dialects(cl, dialect, false).get(0);
-    Clients kind = Options.clients(cl, client, false).get(0);
+    List<Clients> kinds = Options.clients(cl, client, true);
     Options.positive(cl, "--concurrency", concurrency, 20_000);
     PrintWriter out = cl.getOut();
 
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (Clients kind : kinds) results.add(herd(profile, kind, out));
+    if (json != null) {
+      DemoCommand.writeJson(json, results.size() == 1 ? results.get(0) : Map.of("runs", results));
+      out.println("wrote " + json);
+    }
+    out.flush();
+    return results.stream().allMatch(r -> ((Long) r.get("failed")) == 0) ? 0 : 1;
+  }
+
+  /** One herd through one client, against its own server. */
+  private Map<String, Object> herd(Profile profile, Clients kind, PrintWriter out) throws Exception {
     ShiftableClock serverClock = new ShiftableClock();
     Duration accessTtl = Duration.ofMinutes(1);
     try (AuthServer server = AuthServer.builder(profile).clock(serverClock).accessTtl(accessTtl).start();
@@ -90,21 +103,17 @@ final class HerdCommand implements Callable<Integer> {
       out.printf("  rejected replies (server): %d%n", server.counters().rejectedRequests());
       out.printf("  succeeded: %d%n  failed: %d%n", succeeded, failed);
       out.printf("  latency p50: %d ms, p99: %d ms%n", p50, p99);
-      if (json != null) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("dialect", profile.id());
-        result.put("client", adapter.name());
-        result.put("concurrency", concurrency);
-        result.put("succeeded", succeeded);
-        result.put("failed", failed);
-        result.put("refreshCalls", refreshCalls);
-        result.put("p50Millis", p50);
-        result.put("p99Millis", p99);
-        DemoCommand.writeJson(json, result);
-        out.println("wrote " + json);
-      }
       out.flush();
-      return failed == 0 ? 0 : 1;
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("dialect", profile.id());
+      result.put("client", adapter.name());
+      result.put("concurrency", concurrency);
+      result.put("succeeded", succeeded);
+      result.put("failed", failed);
+      result.put("refreshCalls", refreshCalls);
+      result.put("p50Millis", p50);
+      result.put("p99Millis", p99);
+      return result;
     }
   }
 

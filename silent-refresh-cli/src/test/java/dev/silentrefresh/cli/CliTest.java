@@ -48,7 +48,7 @@ class CliTest {
   }
 
   @Test
-  void demoRunsEveryDialectWithoutAFailureAndWritesConsistentJsonAndAReport() throws Exception {
+  void demoRunsEveryDialectAndClientWithoutAFailureAndWritesConsistentJsonAndAReport() throws Exception {
     Path json = dir.resolve("out/demo.json");
     Path report = dir.resolve("demo.html");
     int seconds = 2;
@@ -60,15 +60,14 @@ class CliTest {
     assertNoControlCharacters(r.out());
 
     JsonNode runs = JSON.readTree(json.toFile()).get("runs");
-    assertThat(runs).hasSize(5);
-    Set<String> dialects = new TreeSet<>();
+    assertThat(runs).hasSize(25);
+    Set<String> pairs = new TreeSet<>();
     for (JsonNode run : runs) {
       List<String> fields = new ArrayList<>();
       run.fieldNames().forEachRemaining(fields::add);
       assertThat(fields).containsExactly("dialect", "client", "requests", "succeeded", "failed", "rejectedReplies",
           "refreshCalls", "peakConcurrentRefreshes", "reuseDetected", "loginRequired", "relogins");
-      dialects.add(run.get("dialect").asText());
-      assertThat(run.get("client").asText()).isEqualTo("jdk");
+      pairs.add(run.get("dialect").asText() + " " + run.get("client").asText());
       assertThat(run.get("failed").asLong()).isZero();
       assertThat(run.get("requests").asLong()).isPositive().isEqualTo(run.get("succeeded").asLong());
       assertThat(run.get("peakConcurrentRefreshes").asLong()).isEqualTo(1);
@@ -79,10 +78,14 @@ class CliTest {
       assertThat(run.get("loginRequired").asLong()).isEqualTo(1);
       assertThat(run.get("relogins").asLong()).isEqualTo(1);
     }
-    assertThat(dialects).containsExactlyInAnyOrder("oauth2", "put-bearer", "code-1002", "code-50014", "code-401");
+    Set<String> expected = new TreeSet<>();
+    for (String d : List.of("oauth2", "put-bearer", "code-1002", "code-50014", "code-401")) {
+      for (String c : List.of("jdk", "okhttp", "restclient", "resttemplate", "webclient")) expected.add(d + " " + c);
+    }
+    assertThat(pairs).isEqualTo(expected);
 
     String html = Files.readString(report, StandardCharsets.UTF_8);
-    assertThat(Pattern.compile("<svg").matcher(html).results().count()).isEqualTo(5);
+    assertThat(Pattern.compile("<svg").matcher(html).results().count()).isEqualTo(25);
     assertThat(html).doesNotContain("http://").doesNotContain("https://").contains("server expired every access token");
   }
 
@@ -100,6 +103,22 @@ class CliTest {
     assertThat(result.get("refreshCalls").asLong()).isEqualTo(1);
     assertThat(result.get("succeeded").asLong()).isEqualTo(300);
     assertThat(result.get("p50Millis").asLong()).isLessThanOrEqualTo(result.get("p99Millis").asLong());
+  }
+
+  @Test
+  void herdThroughEveryClientWritesOneResultPerClient() throws Exception {
+    Path json = dir.resolve("herd-all.json");
+    Run r = run("herd", "--dialect", "oauth2", "--client", "all", "--concurrency", "100", "--json", json.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    JsonNode runs = JSON.readTree(json.toFile()).get("runs");
+    List<String> clients = new ArrayList<>();
+    for (JsonNode run : runs) {
+      clients.add(run.get("client").asText());
+      assertThat(run.get("refreshCalls").asLong()).as(run.toString()).isEqualTo(1);
+      assertThat(run.get("succeeded").asLong()).isEqualTo(100);
+      assertThat(run.get("failed").asLong()).isZero();
+    }
+    assertThat(clients).containsExactly("jdk", "okhttp", "restclient", "resttemplate", "webclient");
   }
 
   @Test
@@ -134,7 +153,7 @@ class CliTest {
       "demo --dialect nope                     | unknown dialect 'nope'; expected one of: oauth2, put-bearer",
       "demo --client nope                      | unknown client 'nope'; expected one of: jdk",
       "demo --duration -1                      | --duration must be more than 0",
-      "herd --client all                       | --client all is not allowed here",
+      "herd --client nope                      | unknown client 'nope'; expected one of: jdk, okhttp, restclient",
       "herd --concurrency 0                    | --concurrency must be between 1 and 20000",
       "serve                                   | Missing required option: '--dialect=NAME'",
       "serve --dialect oauth2 --rotation maybe | --rotation must be on or off",

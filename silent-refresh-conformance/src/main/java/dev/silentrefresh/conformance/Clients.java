@@ -8,7 +8,11 @@ import java.util.stream.Collectors;
 
 /** Every client adapter, by its short name: what the CLI's {@code --client} and the suite run. */
 public enum Clients {
-  JDK("jdk", JdkClient::new);
+  JDK("jdk", JdkClient::new),
+  OKHTTP("okhttp", OkHttpDriver::new),
+  RESTCLIENT("restclient", RestClientDriver::new),
+  RESTTEMPLATE("resttemplate", RestTemplateDriver::new),
+  WEBCLIENT("webclient", WebClientDriver::new);
 
   private final String id;
   private final Supplier<ClientUnderTest> factory;

@@ -1,0 +1,100 @@
+package dev.silentrefresh.conformance;
+
+import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.okhttp.OkHttpRefreshTransport; // explicit: the driver moves to the conformance package
+import dev.silentrefresh.okhttp.SilentRefreshInterceptor;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Dispatcher;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * OkHttp: {@code call.execute()} for blocking calls, {@code enqueue} for async ones. Enqueued calls
+ * run the interceptor on dispatcher threads, which block while a refresh is in flight; the
+ * dispatcher allows 1000 calls at once so that a herd is not queued behind itself.
+ */
+public final class OkHttpDriver implements ClientUnderTest {
+  private final OkHttpClient plain;
+
+  public OkHttpDriver() {
+    Dispatcher dispatcher = new Dispatcher();
+    dispatcher.setMaxRequests(1000);
+    dispatcher.setMaxRequestsPerHost(1000);
+    plain = new OkHttpClient.Builder()
+        .dispatcher(dispatcher)
+        .connectTimeout(Duration.ofSeconds(5))
+        .callTimeout(Duration.ofSeconds(30))
+        .build();
+  }
+
+  @Override
+  public String name() {
+    return "okhttp";
+  }
+
+  @Override
+  public RefreshTransport transport() {
+    return OkHttpRefreshTransport.of(plain);
+  }
+
+  @Override
+  public Caller caller(TokenSession session) {
+    OkHttpClient client = SilentRefreshInterceptor.install(plain.newBuilder(), session).build();
+    return new Caller() {
+      @Override
+      public CallReply send(String method, URI uri, String contentType, byte[] body) throws IOException {
+        try (Response r = client.newCall(request(method, uri, contentType, body)).execute()) {
+          return reply(r);
+        }
+      }
+
+      @Override
+      public CompletableFuture<CallReply> getAsync(URI uri) {
+        CompletableFuture<CallReply> result = new CompletableFuture<>();
+        client.newCall(request("GET", uri, null, null)).enqueue(new Callback() {
+          @Override
+          public void onFailure(Call call, IOException e) {
+            result.completeExceptionally(e);
+          }
+
+          @Override
+          public void onResponse(Call call, Response response) {
+            try (Response r = response) {
+              result.complete(reply(r));
+            } catch (IOException | RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          }
+        });
+        return result;
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    plain.dispatcher().executorService().shutdown();
+    plain.connectionPool().evictAll();
+  }
+
+  private static Request request(String method, URI uri, String contentType, byte[] body) {
+    RequestBody requestBody = body == null ? null
+        : RequestBody.create(body, contentType == null ? null : MediaType.get(contentType));
+    return new Request.Builder().url(uri.toString()).method(method, requestBody).build();
+  }
+
+  private static CallReply reply(Response r) throws IOException {
+    ResponseBody body = r.body();
+    return new CallReply(r.code(), r.headers().toMultimap(), body == null ? new byte[0] : body.bytes());
+  }
+}

@@ -1,0 +1,63 @@
+package dev.silentrefresh.conformance;
+
+import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.spring.RestRefreshTransport;
+import dev.silentrefresh.spring.SilentRefreshInterceptor;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Spring's {@code RestClient} over {@code JdkClientHttpRequestFactory} (an {@code HttpClient} that does not
+ * follow redirects), with {@link SilentRefreshInterceptor} registered last. Blocking; replies of any status.
+ */
+public final class RestClientDriver implements ClientUnderTest {
+  private final ClientHttpRequestFactory factory;
+
+  public RestClientDriver() {
+    JdkClientHttpRequestFactory jdk = new JdkClientHttpRequestFactory(
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    jdk.setReadTimeout(Duration.ofSeconds(30));
+    this.factory = jdk;
+  }
+
+  @Override
+  public String name() {
+    return "restclient";
+  }
+
+  @Override
+  public RefreshTransport transport() {
+    return RestRefreshTransport.of(factory);
+  }
+
+  @Override
+  public Caller caller(TokenSession session) {
+    RestClient client = RestClient.builder()
+        .requestFactory(factory)
+        .requestInterceptors(list -> list.add(SilentRefreshInterceptor.of(session))) // last
+        .build();
+    return (method, uri, contentType, body) -> send(client, method, uri, contentType, body);
+  }
+
+  private static CallReply send(RestClient client, String method, URI uri, String contentType, byte[] body)
+      throws IOException {
+    RestClient.RequestBodySpec spec = client.method(HttpMethod.valueOf(method)).uri(uri);
+    if (contentType != null) spec.header("Content-Type", contentType);
+    if (body != null) spec.body(body);
+    try {
+      return spec.exchange((request, response) -> new CallReply(response.getStatusCode().value(),
+          response.getHeaders(), response.getBody().readAllBytes()));
+    } catch (ResourceAccessException e) {
+      if (e.getCause() instanceof IOException) throw (IOException) e.getCause();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.silentrefresh.conformance;
+
+import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.spring.SilentRefreshFilter;
+import dev.silentrefresh.spring.WebClientRefreshTransport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Spring's {@code WebClient} on Reactor Netty (which does not follow redirects) with
+ * {@link SilentRefreshFilter}. {@code send} blocks, as the blocking API of this driver; {@code getAsync}
+ * never does. Replies of any status are returned as they are.
+ */
+public final class WebClientDriver implements ClientUnderTest {
+  private final ConnectionProvider connections = ConnectionProvider.builder("webclient-driver")
+      .maxConnections(1000)
+      .pendingAcquireMaxCount(-1)
+      .build();
+  private final WebClient plain = WebClient.builder()
+      .clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections)
+          .responseTimeout(Duration.ofSeconds(30))))
+      .build();
+
+  @Override
+  public String name() {
+    return "webclient";
+  }
+
+  @Override
+  public RefreshTransport transport() {
+    return WebClientRefreshTransport.of(plain);
+  }
+
+  @Override
+  public Caller caller(TokenSession session) {
+    WebClient client = plain.mutate().filter(SilentRefreshFilter.of(session)).build();
+    return new Caller() {
+      @Override
+      public CallReply send(String method, URI uri, String contentType, byte[] body) throws IOException {
+        try {
+          return call(client, method, uri, contentType, body).block(Duration.ofSeconds(60));
+        } catch (RuntimeException e) {
+          Throwable cause = adapterFailure(Exceptions.unwrap(e));
+          if (cause instanceof IOException) throw (IOException) cause;
+          throw e;
+        }
+      }
+
+      @Override
+      public CompletableFuture<CallReply> getAsync(URI uri) {
+        return call(client, "GET", uri, null, null).toFuture().handle((reply, e) -> {
+          if (e == null) return reply;
+          Throwable cause = adapterFailure(e instanceof CompletionException ? e.getCause() : e);
+          throw new CompletionException(cause);
+        });
+      }
+    };
+  }
+
+  private static Mono<CallReply> call(WebClient client, String method, URI uri, String contentType, byte[] body) {
+    WebClient.RequestBodySpec spec = client.method(HttpMethod.valueOf(method)).uri(uri);
+    if (contentType != null) spec.header("Content-Type", contentType);
+    WebClient.RequestHeadersSpec<?> ready = body == null ? spec : spec.bodyValue(body);
+    return ready.exchangeToMono(response -> response.toEntity(byte[].class))
+        .map(WebClientDriver::reply);
+  }
+
+  private static CallReply reply(ResponseEntity<byte[]> entity) {
+    return new CallReply(entity.getStatusCode().value(), entity.getHeaders(), entity.getBody());
+  }
+
+  /** The adapter's IOException inside Spring's or Reactor's wrappers, else {@code t} itself. */
+  private static Throwable adapterFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof UncheckedIOException) return c.getCause();
+      if (c instanceof IOException) return c;
+    }
+    return t;
+  }
+
+  @Override
+  public void close() {
+    connections.dispose();
+  }
+}

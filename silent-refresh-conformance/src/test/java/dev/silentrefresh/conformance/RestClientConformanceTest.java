@@ -1,0 +1,8 @@
+package dev.silentrefresh.conformance;
+
+class RestClientConformanceTest extends ConformanceSuite {
+  @Override
+  protected ClientUnderTest newClient() {
+    return Clients.RESTCLIENT.create();
+  }
+}

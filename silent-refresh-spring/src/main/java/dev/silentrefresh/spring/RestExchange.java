@@ -1,0 +1,81 @@
+package dev.silentrefresh.spring;
+
+import dev.silentrefresh.Exchange;
+import dev.silentrefresh.TokenSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.support.HttpRequestWrapper;
+
+/** One intercepted request, sent by core's algorithm through the rest of the interceptor chain. */
+final class RestExchange implements Exchange.Blocking<ClientHttpResponse> {
+  private final HttpRequest request;
+  private final byte[] body;
+  private final ClientHttpRequestExecution execution;
+  private final TokenSession session;
+
+  RestExchange(HttpRequest request, byte[] body, ClientHttpRequestExecution execution, TokenSession session) {
+    this.request = request;
+    this.body = body;
+    this.execution = execution;
+    this.session = session;
+  }
+
+  @Override
+  public ClientHttpResponse send(String tokenHeaderValue) throws IOException {
+    if (tokenHeaderValue == null) return execution.execute(request, body);
+    ClientHttpResponse response = execution.execute(withToken(tokenHeaderValue), body);
+    try {
+      HttpHeaders headers = response.getHeaders();
+      if (session.wantsBody(response.getStatusCode().value(), headers.getFirst(HttpHeaders.CONTENT_TYPE),
+          headers.getContentLength())) {
+        return PeekedResponse.peek(response, session.maxBodyPeekBytes());
+      }
+      return response;
+    } catch (IOException | RuntimeException e) {
+      response.close();
+      throw e;
+    }
+  }
+
+  /** The caller's request with the token header replaced, on a copy of its headers (the caller's stay as they were). */
+  private HttpRequest withToken(String tokenHeaderValue) {
+    HttpHeaders headers = new HttpHeaders();
+    request.getHeaders().forEach((name, values) -> headers.put(name, new ArrayList<>(values)));
+    headers.set(session.dialect().tokenHeader(), tokenHeaderValue); // case-insensitive: replaces any
+    return new HttpRequestWrapper(request) {
+      @Override
+      public HttpHeaders getHeaders() {
+        return headers;
+      }
+    };
+  }
+
+  @Override
+  public int status(ClientHttpResponse reply) {
+    try {
+      return reply.getStatusCode().value(); // already read in send(): no I/O here
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String header(ClientHttpResponse reply, String name) {
+    return reply.getHeaders().getFirst(name);
+  }
+
+  @Override
+  public byte[] body(ClientHttpResponse reply) {
+    return reply instanceof PeekedResponse ? ((PeekedResponse) reply).bytes() : null;
+  }
+
+  @Override
+  public void discard(ClientHttpResponse reply) {
+    reply.close();
+  }
+}

@@ -1,0 +1,71 @@
+package dev.silentrefresh.spring;
+
+import dev.silentrefresh.RefreshReply;
+import dev.silentrefresh.RefreshRequest;
+import dev.silentrefresh.RefreshTransport;
+import java.io.ByteArrayOutputStream;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends core's refresh requests with a {@link WebClient} from which every {@link SilentRefreshFilter}
+ * has been removed, so a refresh can never trigger a refresh. Never blocks; reads at most the reply size
+ * core accepts and applies the request's timeout. Errors that quote the refresh URL (which may hold the
+ * refresh token) are replaced by ones that do not.
+ */
+public final class WebClientRefreshTransport implements RefreshTransport {
+  private final WebClient client;
+
+  private WebClientRefreshTransport(WebClient client) {
+    this.client = client;
+  }
+
+  /** @param webClient any client (the refreshing one is fine): a copy without {@link SilentRefreshFilter} is used */
+  public static WebClientRefreshTransport of(WebClient webClient) {
+    if (webClient == null) throw new IllegalArgumentException("webClient is null");
+    return new WebClientRefreshTransport(webClient.mutate()
+        .filters(filters -> filters.removeIf(f -> f instanceof SilentRefreshFilter))
+        .build());
+  }
+
+  @Override
+  public CompletableFuture<RefreshReply> execute(RefreshRequest request) {
+    byte[] body = request.body();
+    WebClient.RequestBodySpec spec = client.method(HttpMethod.valueOf(request.method()))
+        .uri(request.uri())
+        .headers(h -> request.headers().forEach(h::set));
+    WebClient.RequestHeadersSpec<?> ready = body == null ? spec : spec.bodyValue(body);
+    int limit = request.maxReplyBytes();
+    return ready.exchangeToMono(response -> readBounded(response.bodyToFlux(DataBuffer.class), limit)
+            .map(bytes -> RefreshReply.of(response.statusCode().value(), response.headers().asHttpHeaders(), bytes)))
+        .onErrorMap(e -> Scrub.refreshError(e, request))
+        .timeout(request.timeout())
+        .toFuture();
+  }
+
+  /** At most {@code limit + 1} bytes of {@code body}: enough for core to tell a body over the limit. */
+  private static Mono<byte[]> readBounded(Flux<DataBuffer> body, int limit) {
+    return Mono.defer(() -> {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      return body.doOnNext(buffer -> {
+        try {
+          byte[] chunk = new byte[Math.min(buffer.readableByteCount(), limit + 1 - out.size())];
+          buffer.read(chunk);
+          out.write(chunk, 0, chunk.length);
+        } finally {
+          DataBufferUtils.release(buffer);
+        }
+      }).takeUntil(buffer -> out.size() > limit).then(Mono.fromCallable(out::toByteArray));
+    });
+  }
+
+  @Override
+  public String toString() {
+    return "WebClientRefreshTransport";
+  }
+}

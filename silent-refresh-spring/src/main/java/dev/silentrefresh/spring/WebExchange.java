@@ -1,0 +1,136 @@
+package dev.silentrefresh.spring;
+
+import dev.silentrefresh.Exchange;
+import dev.silentrefresh.TokenSession;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+
+/**
+ * One filtered request, sent by core's algorithm through the next exchange function. It also owns what
+ * cancellation means here: the caller's {@code Mono} was cancelled, so stop this request's own exchange
+ * (never the shared refresh, which core keeps apart) and release any reply that arrives for nobody.
+ */
+final class WebExchange implements Exchange.Async<WebExchange.Reply> {
+  private static final int RUNNING = 0;
+  private static final int DELIVERED = 1;
+  private static final int CANCELLED = 2;
+
+  private final ClientRequest request;
+  private final ExchangeFunction next;
+  private final TokenSession session;
+  private final AtomicInteger state = new AtomicInteger(RUNNING);
+  private final AtomicBoolean released = new AtomicBoolean();
+  private final CompletableFuture<ClientResponse> result = new CompletableFuture<>();
+  private volatile CompletableFuture<Reply> sending;
+
+  WebExchange(ClientRequest request, ExchangeFunction next, TokenSession session) {
+    this.request = request;
+    this.next = next;
+    this.session = session;
+  }
+
+  /** A reply and, when it was read ahead whole, its body bytes. */
+  static final class Reply {
+    final ClientResponse response;
+    final byte[] bytes;
+
+    Reply(ClientResponse response, byte[] bytes) {
+      this.response = response;
+      this.bytes = bytes;
+    }
+  }
+
+  /**
+   * Runs core's algorithm. Once the caller has cancelled, the future is never completed (so no error is
+   * dropped on the floor), and a reply that still arrives is released.
+   */
+  CompletableFuture<ClientResponse> run() {
+    session.executeAsync(request.url(), this).whenComplete((reply, error) -> {
+      if (state.get() == CANCELLED) {
+        if (reply != null) release(reply.response);
+      } else if (error != null) {
+        result.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+            ? error.getCause() : error);
+      } else {
+        result.complete(reply.response);
+        if (state.get() == CANCELLED) release(reply.response); // cancelled meanwhile: never delivered
+      }
+    });
+    return result;
+  }
+
+  /** The caller cancelled: stop the exchange in progress, start no other, release a reply not delivered. */
+  void cancel() {
+    if (!state.compareAndSet(RUNNING, CANCELLED)) return;
+    CompletableFuture<Reply> current = sending;
+    if (current != null) current.cancel(false); // cancels its subscription: Reactor Netty drops the connection
+    if (result.isDone() && !result.isCompletedExceptionally()) release(result.join());
+  }
+
+  /** Hands the reply to the caller, unless the caller cancelled first. */
+  void deliver(ClientResponse response, SynchronousSink<ClientResponse> sink) {
+    if (state.compareAndSet(RUNNING, DELIVERED)) sink.next(response);
+    else release(response);
+  }
+
+  private void release(ClientResponse response) {
+    if (released.compareAndSet(false, true)) response.releaseBody().subscribe(v -> {}, e -> {});
+  }
+
+  @Override
+  public CompletableFuture<Reply> send(String tokenHeaderValue) {
+    if (state.get() == CANCELLED) return CompletableFuture.failedFuture(new CancellationException("cancelled"));
+    ClientRequest toSend = tokenHeaderValue == null ? request
+        : ClientRequest.from(request).headers(h -> h.set(session.dialect().tokenHeader(), tokenHeaderValue)).build();
+    Mono<Reply> reply = tokenHeaderValue == null
+        ? next.exchange(toSend).map(r -> new Reply(r, null)) // out of scope: untouched, never judged by core
+        : next.exchange(toSend).flatMap(this::peekIfWanted);
+    CompletableFuture<Reply> future = reply.toFuture();
+    sending = future;
+    if (state.get() == CANCELLED) future.cancel(false);
+    return future;
+  }
+
+  /** Reads the body ahead when core may need it (small JSON of a status that may carry a body signal). */
+  private Mono<Reply> peekIfWanted(ClientResponse response) {
+    ClientResponse.Headers headers = response.headers();
+    String type = headers.asHttpHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
+    long length = headers.contentLength().orElse(-1);
+    if (!session.wantsBody(response.statusCode().value(), type, length)) {
+      return Mono.just(new Reply(response, null));
+    }
+    return BodyPeek.peek(response.bodyToFlux(DataBuffer.class),
+            session.maxBodyPeekBytes())
+        .map(peek -> new Reply(response.mutate().body(original -> peek.body()).build(), peek.bytes()));
+  }
+
+  @Override
+  public int status(Reply reply) {
+    return reply.response.statusCode().value();
+  }
+
+  @Override
+  public String header(Reply reply, String name) {
+    return reply.response.headers().asHttpHeaders().getFirst(name);
+  }
+
+  @Override
+  public byte[] body(Reply reply) {
+    return reply.bytes;
+  }
+
+  @Override
+  public void discard(Reply reply) {
+    reply.response.releaseBody().subscribe(v -> {}, e -> {});
+  }
+}
