@@ -37,6 +37,8 @@ import java.util.logging.Logger;
  */
 public final class TokenSession {
   private static final Logger LOG = Logger.getLogger(TokenSession.class.getName());
+  /** How many times one request may be replayed after rejections. */
+  static final int MAX_REPLAYS = 2;
   /** How often a blocking wait for a refresh looks whether its request was cancelled. */
   private static final long CANCEL_CHECK_MILLIS = 20;
 
@@ -173,10 +175,9 @@ public final class TokenSession {
 
   /**
    * Sends a request through {@code exchange} on the calling thread: with the token when {@code uri} is
-   * in scope; when the reply says the token was rejected, replayed after a refresh. A replay whose token
-   * came fresh from a refresh is the last: rejected again, its reply goes to the caller (no loop). Only a
-   * replay with a token another request had already obtained may, when that token is refused too, be
-   * followed by one refresh and a last replay.
+   * in scope; when the reply says the token was rejected, replayed with a newer token (the session's
+   * current one, or a refresh's). A request is replayed at most {@value #MAX_REPLAYS} times — a token can
+   * be revoked between its issue and its use — then the rejected reply goes to the caller (no loop).
    *
    * @throws LoginRequiredException no session, or it ended; nothing was sent when there was none
    * @throws RefreshFailedException the token had to be refreshed and that failed (session kept)
@@ -217,8 +218,6 @@ public final class TokenSession {
   /** One request's replays so far. */
   private static final class Replays {
     int count;
-    /** The last token sent came fresh from a refresh or re-login: if it is refused, there is no further replay. */
-    boolean lastChance;
   }
 
   /**
@@ -231,11 +230,11 @@ public final class TokenSession {
     boolean ended = matchesAny(dialect.sessionEnded(), status, exchange, reply, body);
     boolean rejected = !ended && matchesAny(dialect.accessTokenRejected(), status, exchange, reply, body);
     if (!ended && !rejected) return null;
-    if (replays.lastChance || replays.count >= 2) {
+    if (replays.count >= MAX_REPLAYS) {
       if (!ended) return null; // refused again: no loop, the caller gets the reply as it is
-      endSession(sent).exceptionally(e -> null); // a freshly issued token was refused as ended: the session is over
+      endSession(sent).exceptionally(e -> null); // fresh tokens keep being refused as ended: the session is over
       return failed(new LoginRequiredException(LoginRequiredException.Reason.SESSION_ENDED,
-          "the backend ended the session (a freshly issued token was refused as ended)"));
+          "the backend ended the session (freshly issued tokens were refused as ended)"));
     }
     String notReplayable = exchange.notReplayableReason();
     if (notReplayable != null) {
@@ -244,8 +243,6 @@ public final class TokenSession {
       emit(l -> l.replaySkipped(notReplayable));
       return null;
     }
-    Tokens current = held == null ? null : held.stored.tokens();
-    replays.lastChance = current == null || current.accessToken().equals(sent.accessToken());
     replays.count++;
     return ended ? endSession(sent) : refreshAfterRejection(sent);
   }

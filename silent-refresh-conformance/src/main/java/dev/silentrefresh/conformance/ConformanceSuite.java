@@ -245,16 +245,29 @@ public abstract class ConformanceSuite {
 
   @ParameterizedTest
   @EnumSource(Profile.class)
-  void aServerThatRejectsEvenFreshTokensGetsOneReplayAndNoLoop(Profile profile) throws Exception {
+  void aServerThatRejectsEvenFreshTokensGetsBoundedReplaysAndNoLoop(Profile profile) throws Exception {
     try (Fixture f = fixture(profile)) {
       f.session.signIn(f.server.issueTokens(f.server.username()).toTokensWithoutExpiry());
       f.server.faults().failAlways(Endpoint.API, Faults.Fault.REJECT_TOKENS);
       CallReply reply = f.caller.get(f.me());
       assertThat(reply.body()).doesNotContain(BIG_ID);
-      assertThat(f.server.counters().apiRequests()).isEqualTo(2);
-      assertThat(f.server.counters().refreshCalls()).isEqualTo(1);
-      assertThat(f.events.replays.get()).as("replayed once, not again").isEqualTo(1);
+      assertThat(f.server.counters().apiRequests()).as("sent, then replayed twice with newer tokens").isEqualTo(3);
+      assertThat(f.server.counters().refreshCalls()).isEqualTo(2);
+      assertThat(f.events.replays.get()).isEqualTo(2);
       assertThat(f.store.read().isPresent()).as("a rejection is not a logout").isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Profile.class)
+  void aFreshTokenRevokedBeforeItsReplayGetsOneMoreRefresh(Profile profile) throws Exception {
+    try (Fixture f = fixture(profile)) {
+      Tokens first = f.server.issueExpiredTokens(f.server.username()).toTokensWithoutExpiry();
+      f.session.signIn(first);
+      f.server.faults().failNext(Endpoint.API, Faults.Fault.REJECT_TOKENS, 2); // the refreshed token is refused once too
+      assertUserReply(f.caller.get(f.me()));
+      assertThat(f.server.counters().refreshCalls()).isEqualTo(2);
+      assertThat(f.server.counters().apiRequests()).isEqualTo(3);
     }
   }
 
