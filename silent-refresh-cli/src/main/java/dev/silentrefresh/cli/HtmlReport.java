@@ -116,6 +116,7 @@ final class HtmlReport {
     private final List<Timeline.Sample> samples;
     private final List<Timeline.Band> bands;
     private final List<Timeline.Marker> markers;
+    private int[] markerRows;
     private final long span, bucket, yStep, yMax, wStep, wMax;
     private final boolean failures;
     private final double plotW = W - LEFT - RIGHT, top, plotBottom, refreshTop, lanesBottom;
@@ -144,7 +145,10 @@ final class HtmlReport {
       wMax = peakWaiting > 0 ? ceilTo(peakWaiting, wStep) : 0;
       failures = failed;
       markers.removeIf(m -> m.atMillis() < 0 || m.atMillis() > span); // outside the chart
-      top = markers.isEmpty() ? 12 : 46; // room for the markers' labels
+      markerRows = layOutMarkerRows();
+      int rows = 0;
+      for (int r : markerRows) rows = Math.max(rows, r + 1);
+      top = markers.isEmpty() ? 12 : 16 + 15 * rows; // room for the markers' labels
       plotBottom = top + PLOT_H;
       refreshTop = plotBottom + 6;
       lanesBottom = refreshTop + LANE_H + (failures ? LANE_H + 4 : 0);
@@ -297,15 +301,29 @@ final class HtmlReport {
       }
     }
 
+    /** A label row per marker: the first row where its label does not overlap another, at most five rows. */
+    private int[] layOutMarkerRows() {
+      int[] rows = new int[markers.size()];
+      double[] rowEnd = new double[5];
+      java.util.Arrays.fill(rowEnd, Double.NEGATIVE_INFINITY);
+      for (int i = 0; i < markers.size(); i++) {
+        Timeline.Marker m = markers.get(i);
+        double x = x(m.atMillis()), w = len(m.label()) * CHAR_W;
+        double start = x + 4 + w <= W - 4 ? x + 4 : x - 4 - w;
+        int row = 0;
+        while (row < rowEnd.length - 1 && start <= rowEnd[row] + 8) row++;
+        rowEnd[row] = Math.max(rowEnd[row], start + w);
+        rows[i] = row;
+      }
+      return rows;
+    }
+
     private void markers(StringBuilder out) {
-      double[] rowEnd = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
-      for (Timeline.Marker m : markers) {
+      for (int i = 0; i < markers.size(); i++) {
+        Timeline.Marker m = markers.get(i);
         double x = x(m.atMillis()), w = len(m.label()) * CHAR_W;
         boolean right = x + 4 + w <= W - 4;
-        double start = right ? x + 4 : x - 4 - w;
-        int row = start > rowEnd[0] + 8 ? 0 : start > rowEnd[1] + 8 ? 1 : rowEnd[0] <= rowEnd[1] ? 0 : 1;
-        rowEnd[row] = start + w;
-        double ty = top - 8 - row * 15;
+        double ty = top - 8 - markerRows[i] * 15;
         out.append("<g><title>").append(esc(m.label())).append(" at ").append(seconds(m.atMillis(), 1))
             .append(" s</title>");
         line(out, x, top - 4, x, lanesBottom, MARK, " stroke-width=\"1.2\" stroke-dasharray=\"5 3\"");
