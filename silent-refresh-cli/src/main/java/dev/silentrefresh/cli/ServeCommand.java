@@ -48,6 +48,8 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Counted down to stop the server (Ctrl-C, or a test). */
   final CountDownLatch stop = new CountDownLatch(1);
+  /** Counted down once the server is closed: Ctrl-C's shutdown hook waits for it, or the JVM would halt first. */
+  private final CountDownLatch closed = new CountDownLatch(1);
   /** The running server, once started (for tests). */
   volatile AuthServer server;
 
@@ -77,7 +79,14 @@ final class ServeCommand implements Callable<Integer> {
     }
     server = s;
     if (failRefresh > 0) s.faults().failRate(Endpoint.REFRESH, Faults.Fault.SERVER_ERROR, failRefresh);
-    Thread hook = new Thread(stop::countDown, "serve-shutdown");
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      try {
+        closed.await(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "serve-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       describe(cl.getOut(), s);
@@ -91,6 +100,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       cl.getOut().println("stopped.");
       cl.getOut().flush();
+      closed.countDown();
     }
     return 0;
   }
