@@ -575,8 +575,29 @@ public final class TokenSession {
    */
   private CompletableFuture<Tokens> join(Flight flight) {
     waiting.incrementAndGet();
-    return flight.future.whenComplete((t, e) -> waiting.decrementAndGet());
+    return flight.future.handle((tokens, error) -> {
+      waiting.decrementAndGet();
+      if (error == null) return tokens;
+      throw new CompletionException(ownCopy(unwrap(error)));
+    });
   }
+
+  /**
+   * Each waiter gets its own exception (same type, reason and message; the shared one as cause), so
+   * that what one caller's client attaches to it (suppressed traces, request URLs) stays its own.
+   */
+  private static Throwable ownCopy(Throwable shared) {
+    if (shared instanceof LoginRequiredException) {
+      LoginRequiredException e = (LoginRequiredException) shared;
+      return new LoginRequiredException(e.reason(), e.getMessage(), e);
+    }
+    if (shared instanceof RefreshFailedException) {
+      RefreshFailedException e = (RefreshFailedException) shared;
+      return new RefreshFailedException(e.reason(), e.status(), e.getMessage(), e);
+    }
+    return shared;
+  }
+
 
   private Held held() throws IOException {
     Held h = held;

@@ -194,11 +194,14 @@ public abstract class ConformanceSuite {
       f.server.revokeAllRefreshTokens();
       List<CompletableFuture<CallReply>> replies = new ArrayList<>();
       for (int i = 0; i < 20; i++) replies.add(f.caller.getAsync(f.me()));
+      java.util.Set<Throwable> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       for (CompletableFuture<CallReply> r : replies) {
         Throwable error = catchThrowable(() -> r.get(30, TimeUnit.SECONDS));
         assertThat(error).isInstanceOf(ExecutionException.class);
         assertThat(error.getCause()).isInstanceOf(LoginRequiredException.class);
+        distinct.add(error.getCause());
       }
+      assertThat(distinct).as("each caller gets its own exception").hasSize(20);
       assertThat(f.store.read().isPresent()).isFalse();
       assertThat(f.events.loginRequired.get()).isEqualTo(1);
       assertThat(f.events.loginReasons).containsExactly(LoginRequiredException.Reason.REFRESH_REJECTED);
