@@ -428,7 +428,7 @@ public final class TokenSession {
       RefreshReply reply, Throwable error) {
     RefreshCodec.Outcome outcome;
     if (error != null) {
-      Throwable cause = unwrap(error);
+      Throwable cause = Secrets.withoutTokens(unwrap(error), latest.tokens());
       boolean timeout = cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout");
       outcome = RefreshCodec.Outcome.failed(new RefreshFailedException(
           timeout ? RefreshFailedException.Reason.TIMEOUT : RefreshFailedException.Reason.NETWORK, 0,
