@@ -46,16 +46,20 @@ final class DemoRun {
 
   private DemoRun() {}
 
-  /** Exercises {@code kind} briefly against a throwaway server, so that the measured runs start warm. */
-  static Void warmUp(Clients kind) throws Exception {
+  /**
+   * Exercises {@code kind} for {@code duration} against a throwaway server, with tokens expiring all
+   * along, so that the measured runs start with the JIT done.
+   */
+  static Void warmUp(Clients kind, Duration duration) throws Exception {
     try (AuthServer server = AuthServer.builder(Profile.CODE_1002).start();
          ClientUnderTest client = kind.create()) {
       TokenSession session = TokenSession.builder(server.dialect(), client.transport()).build();
       session.signIn(server.issueExpiredTokens(server.username()).toTokensWithoutExpiry());
       Caller caller = client.caller(session);
       URI me = server.apiUri("/api/me");
+      long end = System.nanoTime() + duration.toNanos();
       List<java.util.concurrent.CompletableFuture<CallReply>> calls = new ArrayList<>();
-      for (int round = 0; round < 20; round++) {
+      while (System.nanoTime() < end) {
         calls.clear();
         for (int i = 0; i < 20; i++) calls.add(caller.getAsync(me));
         for (java.util.concurrent.CompletableFuture<CallReply> c : calls) c.get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -112,7 +116,7 @@ final class DemoRun {
               reasons.merge(failure, 1L, Long::sum);
             }
             // think time between a user's calls
-            LockSupport.parkNanos(Duration.ofMillis(ThreadLocalRandom.current().nextLong(5, 25)).toNanos());
+            LockSupport.parkNanos(Duration.ofMillis(ThreadLocalRandom.current().nextLong(100, 300)).toNanos());
           }
         }, "virtual-user-" + i);
         t.setDaemon(true);
