@@ -225,10 +225,6 @@ public final class Dialect {
     return refreshTokenDead;
   }
 
-  String tokenPrefix() {
-    return tokenPrefix;
-  }
-
   String refreshMethod() {
     return refreshMethod;
   }

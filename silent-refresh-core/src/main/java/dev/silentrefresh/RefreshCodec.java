@@ -41,7 +41,7 @@ final class RefreshCodec {
         StringBuilder form = new StringBuilder();
         for (Map.Entry<String, String> f : dialect.bodyFields().entrySet()) {
           if (form.length() > 0) form.append('&');
-          form.append(formEncode(f.getKey())).append('=').append(formEncode(fill(f.getValue(), refresh, access)));
+          form.append(percentEncode(f.getKey())).append('=').append(percentEncode(fill(f.getValue(), refresh, access)));
         }
         body = form.toString().getBytes(StandardCharsets.UTF_8);
         headers.put("Content-Type", "application/x-www-form-urlencoded");
@@ -201,7 +201,10 @@ final class RefreshCodec {
     return template.replace(Dialect.REFRESH_TOKEN, refresh).replace(Dialect.ACCESS_TOKEN, access);
   }
 
-  /** RFC 3986: everything but unreserved characters is percent-encoded (safe in a path segment and a query). */
+  /**
+   * RFC 3986: everything but unreserved characters is percent-encoded — safe in a path segment, a query
+   * and an {@code application/x-www-form-urlencoded} field alike.
+   */
   static String percentEncode(String s) {
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 8);
@@ -217,10 +220,5 @@ final class RefreshCodec {
       }
     }
     return new String(out.toByteArray(), StandardCharsets.US_ASCII);
-  }
-
-  /** {@code application/x-www-form-urlencoded} encoding. */
-  static String formEncode(String s) {
-    return percentEncode(s);
   }
 }

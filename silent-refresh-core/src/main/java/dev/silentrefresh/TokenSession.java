@@ -116,8 +116,11 @@ public final class TokenSession {
 
   /** True when {@code uri}'s origin is one this session sends its token to. */
   public boolean inScope(URI uri) {
-    URI origin = Origins.originOf(uri);
-    return origin != null && scope.contains(origin);
+    if (uri == null) return false;
+    for (URI origin : scope) {
+      if (Origins.sameOrigin(origin, uri)) return true;
+    }
+    return false;
   }
 
   // ---- signing in and out --------------------------------------------------------------------
