@@ -1,5 +1,8 @@
 package dev.silentrefresh;
 
+import dev.silentrefresh.internal.Origins;
+import dev.silentrefresh.spi.RefreshReply;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,5 +1,8 @@
 package dev.silentrefresh;
 
+import dev.silentrefresh.spi.RefreshReply;
+import dev.silentrefresh.spi.RefreshRequest;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.silentrefresh.internal.Json;
@@ -100,7 +103,7 @@ final class RefreshCodec {
     if (reply.bodyLength() > maxReplyBytes) {
       return malformed(status, "the refresh reply is larger than " + maxReplyBytes + " bytes");
     }
-    JsonNode body = reply.isJson() ? Json.parseOrNull(reply.bodyUnsafe()) : null;
+    JsonNode body = reply.isJson() ? Json.parseOrNull(reply.body()) : null;
     for (Signal dead : dialect.refreshTokenDead()) {
       if (dead.matches(status, reply::header, body)) return Outcome.dead();
     }

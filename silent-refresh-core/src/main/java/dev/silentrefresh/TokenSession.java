@@ -1,5 +1,12 @@
 package dev.silentrefresh;
 
+import dev.silentrefresh.internal.Origins;
+import dev.silentrefresh.spi.Exchange;
+import dev.silentrefresh.spi.RefreshReply;
+import dev.silentrefresh.spi.RefreshRequest;
+import dev.silentrefresh.spi.RefreshTransport;
+import dev.silentrefresh.spi.SessionCalls;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.silentrefresh.internal.Json;
 import dev.silentrefresh.internal.Scheduler;
@@ -54,6 +61,8 @@ public final class TokenSession {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final int maxBodyPeekBytes;
+  private final Duration bodyPeekTimeout;
+  private final java.util.concurrent.Executor executor;
   private final List<SessionListener> listeners;
   private final LoginHandler loginHandler;
   private final RefreshCodec codec;
@@ -66,6 +75,12 @@ public final class TokenSession {
   private volatile Instant backgroundPausedUntil = Instant.MIN;
   /** Requests now waiting on a flight. */
   private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+
+  static {
+    dev.silentrefresh.internal.Bridge.register(session -> session.calls);
+  }
+
+  private final SessionCalls calls = new Calls();
 
   private TokenSession(Builder b) {
     this.dialect = b.dialect;
@@ -81,6 +96,8 @@ public final class TokenSession {
     this.initialBackoff = b.initialBackoff;
     this.maxBackoff = b.maxBackoff;
     this.maxBodyPeekBytes = b.maxBodyPeekBytes;
+    this.bodyPeekTimeout = b.bodyPeekTimeout;
+    this.executor = b.executor != null ? b.executor : dev.silentrefresh.internal.Callbacks.shared();
     this.listeners = Collections.unmodifiableList(new ArrayList<>(b.listeners));
     this.loginHandler = b.loginHandler;
     this.codec = new RefreshCodec(dialect, b.maxRefreshReplyBytes, refreshTimeout);
@@ -96,7 +113,7 @@ public final class TokenSession {
   }
 
   /** The largest reply body an adapter should buffer to look for a body signal. */
-  public int maxBodyPeekBytes() {
+  int maxBodyPeekBytes() {
     return maxBodyPeekBytes;
   }
 
@@ -108,14 +125,14 @@ public final class TokenSession {
    * @param contentType the reply's {@code Content-Type}, or null
    * @param contentLength the reply's length, or -1 when unknown
    */
-  public boolean wantsBody(int status, String contentType, long contentLength) {
+  boolean wantsBody(int status, String contentType, long contentLength) {
     if (!dialect.needsBody(status)) return false;
     if (contentLength > maxBodyPeekBytes) return false;
     return contentType == null || contentType.toLowerCase(java.util.Locale.ROOT).contains("json");
   }
 
   /** True when {@code uri}'s origin is one this session sends its token to. */
-  public boolean inScope(URI uri) {
+  boolean inScope(URI uri) {
     if (uri == null) return false;
     for (URI origin : scope) {
       if (Origins.sameOrigin(origin, uri)) return true;
@@ -185,7 +202,7 @@ public final class TokenSession {
    * @throws LoginRequiredException no session, or it ended; nothing was sent when there was none
    * @throws RefreshFailedException the token had to be refreshed and that failed (session kept)
    */
-  public <R> R execute(URI uri, Exchange.Blocking<R> exchange) throws IOException {
+  <R> R execute(URI uri, Exchange.Blocking<R> exchange) throws IOException {
     if (!inScope(uri)) return exchange.send(null);
     Tokens sent = await(tokenForSend(), exchange);
     Replays replays = new Replays();
@@ -200,7 +217,7 @@ public final class TokenSession {
   }
 
   /** As {@link #execute}, never blocking a thread: waiting for a refresh is a future. */
-  public <R> CompletableFuture<R> executeAsync(URI uri, Exchange.Async<R> exchange) {
+  <R> CompletableFuture<R> executeAsync(URI uri, Exchange.Async<R> exchange) {
     if (!inScope(uri)) return exchange.send(null);
     Replays replays = new Replays();
     return tokenForSend().thenCompose(sent -> sendAsync(exchange, sent, replays));
@@ -268,7 +285,7 @@ public final class TokenSession {
    * known to be bad, or when the token is inside the blocking margin of its expiry; inside the
    * earlier refresh-ahead window it returns the current token and starts one refresh in the background.
    */
-  public CompletableFuture<Tokens> tokenForSend() {
+  CompletableFuture<Tokens> tokenForSend() {
     Held h;
     try {
       h = held();
@@ -303,7 +320,7 @@ public final class TokenSession {
    * The tokens to replay with after the backend rejected {@code sent}: the current ones when the
    * session already holds newer tokens (no refresh), otherwise those of the one shared refresh.
    */
-  public CompletableFuture<Tokens> refreshAfterRejection(Tokens sent) {
+  CompletableFuture<Tokens> refreshAfterRejection(Tokens sent) {
     Held h;
     try {
       h = held();
@@ -671,6 +688,31 @@ public final class TokenSession {
     return "TokenSession{" + dialect.name() + ", scope=" + scope + '}';
   }
 
+  /** What adapters call ({@link SessionCalls#of}); the algorithm is this class's. */
+  private final class Calls implements SessionCalls {
+    @Override public Dialect dialect() { return dialect; }
+    @Override public boolean inScope(URI uri) { return TokenSession.this.inScope(uri); }
+    @Override public boolean wantsBody(int status, String contentType, long contentLength) {
+      return TokenSession.this.wantsBody(status, contentType, contentLength);
+    }
+    @Override public int maxBodyPeekBytes() { return maxBodyPeekBytes; }
+    @Override public Duration bodyPeekTimeout() { return bodyPeekTimeout; }
+    @Override public boolean peekIsEnough(byte[] bytes, int length) {
+      return Json.firstValueCompleteOrNotJson(bytes, length);
+    }
+    @Override public <R> R execute(URI uri, Exchange.Blocking<R> exchange) throws IOException {
+      return TokenSession.this.execute(uri, exchange);
+    }
+    @Override public <R> CompletableFuture<R> executeAsync(URI uri, Exchange.Async<R> exchange) {
+      return TokenSession.this.executeAsync(uri, exchange);
+    }
+    @Override public CompletableFuture<Tokens> tokenForSend() { return TokenSession.this.tokenForSend(); }
+    @Override public CompletableFuture<Tokens> refreshAfterRejection(Tokens sent) {
+      return TokenSession.this.refreshAfterRejection(sent);
+    }
+    @Override public java.util.concurrent.Executor executor() { return executor; }
+  }
+
   /** The store's state as last seen, and when this session obtained those tokens. */
   private static final class Held {
     final StoredTokens stored;
@@ -710,6 +752,8 @@ public final class TokenSession {
     private Duration initialBackoff = Duration.ofMillis(200);
     private Duration maxBackoff = Duration.ofSeconds(5);
     private int maxBodyPeekBytes = 64 * 1024;
+    private Duration bodyPeekTimeout = Duration.ofSeconds(2);
+    private java.util.concurrent.Executor executor;
     private int maxRefreshReplyBytes = 256 * 1024;
     private final List<SessionListener> listeners = new ArrayList<>();
     private LoginHandler loginHandler;
@@ -788,6 +832,26 @@ public final class TokenSession {
     public Builder maxBodyPeekBytes(int bytes) {
       if (bytes < 64) throw new IllegalArgumentException("maxBodyPeekBytes must be at least 64");
       this.maxBodyPeekBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How long an adapter waits for the start of a reply body to look for a body signal (default 2 s);
+     * a streaming reply slower than that reaches the caller unclassified, never held back.
+     */
+    public Builder bodyPeekTimeout(Duration timeout) {
+      this.bodyPeekTimeout = positive(timeout, "bodyPeekTimeout");
+      return this;
+    }
+
+    /**
+     * Where the session runs its callbacks: refresh replies, store writes, listeners, the login handler,
+     * and the continuation of every request that waited for a refresh. Default: a small pool of daemon
+     * threads shared by all sessions. Never an event loop.
+     */
+    public Builder executor(java.util.concurrent.Executor executor) {
+      if (executor == null) throw new IllegalArgumentException("executor is null");
+      this.executor = executor;
       return this;
     }
 

@@ -1,5 +1,7 @@
 package dev.silentrefresh;
 
+import dev.silentrefresh.spi.RefreshReply;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.silentrefresh.conformance;
 
-import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.spi.RefreshTransport;
 import dev.silentrefresh.TokenSession;
 
 /** One HTTP client adapter, as the conformance suite drives it. */

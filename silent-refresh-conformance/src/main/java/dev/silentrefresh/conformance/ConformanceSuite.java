@@ -1,5 +1,6 @@
 package dev.silentrefresh.conformance;
 
+import dev.silentrefresh.spi.SessionCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -158,7 +159,7 @@ public abstract class ConformanceSuite {
       assertUserReply(f.caller.get(f.me()));
       assertThat(f.server.counters().refreshCalls()).isEqualTo(1);
       // A reply rejecting the old token arrives after the refresh (as from a request sent before it).
-      Tokens replayWith = f.session.refreshAfterRejection(old).get(5, TimeUnit.SECONDS);
+      Tokens replayWith = SessionCalls.of(f.session).refreshAfterRejection(old).get(5, TimeUnit.SECONDS);
       assertThat(replayWith.accessToken()).isNotEqualTo(old.accessToken());
       assertThat(replayWith).isEqualTo(f.store.read().tokens());
       assertUserReply(f.caller.get(f.me()));
@@ -176,7 +177,7 @@ public abstract class ConformanceSuite {
       CompletableFuture<CallReply> reply = f.caller.getAsync(f.me()); // sent with the first token, held 1 s
       await().atMost(5, TimeUnit.SECONDS).until(() -> f.server.counters().apiRequests() == 1);
       f.server.expireAccessTokens();
-      Tokens second = f.session.refreshAfterRejection(first).get(5, TimeUnit.SECONDS); // another request's refresh
+      Tokens second = SessionCalls.of(f.session).refreshAfterRejection(first).get(5, TimeUnit.SECONDS); // another request's refresh
       f.server.expireAccessTokens(); // ... whose token dies too, before the held request's rejection arrives
       assertUserReply(reply.get(10, TimeUnit.SECONDS));
       assertThat(second.accessToken()).isNotEqualTo(first.accessToken());
@@ -381,7 +382,7 @@ public abstract class ConformanceSuite {
       String tokenHeader = f.session.dialect().tokenHeader();
       assertThat(seen.get("/elsewhere")).isNotNull();
       assertThat(seen.get("/elsewhere").keySet()).noneMatch(h -> h.equalsIgnoreCase(tokenHeader));
-      assertThat(f.session.inScope(elsewhere)).isFalse();
+      assertThat(SessionCalls.of(f.session).inScope(elsewhere)).isFalse();
     } finally {
       foreign.stop(0);
     }
@@ -422,7 +423,7 @@ public abstract class ConformanceSuite {
       StringBuilder sb = new StringBuilder("{\"items\":[");
       for (int i = 0; i < 5_000; i++) sb.append(i == 0 ? "" : ",").append(i);
       byte[] body = sb.append("],\"code\":0}").toString().getBytes(StandardCharsets.UTF_8);
-      assertThat(body.length).isGreaterThan(f.session.maxBodyPeekBytes());
+      assertThat(body.length).isGreaterThan(SessionCalls.of(f.session).maxBodyPeekBytes());
       CallReply reply = f.caller.send("POST", f.echo(), "application/json", body);
       assertThat(reply.status()).isEqualTo(200);
       assertThat(reply.bytes()).isEqualTo(body);

@@ -1,9 +1,9 @@
 package dev.silentrefresh.conformance;
 
-import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.spi.RefreshTransport;
 import dev.silentrefresh.TokenSession;
 import dev.silentrefresh.jdk.JdkRefreshTransport;
-import dev.silentrefresh.jdk.RefreshingHttpClient;
+import dev.silentrefresh.jdk.JdkRefreshClient;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -30,7 +30,7 @@ public final class JdkClient implements ClientUnderTest {
 
   @Override
   public Caller caller(TokenSession session) {
-    HttpClient client = RefreshingHttpClient.wrap(plain, session);
+    HttpClient client = JdkRefreshClient.wrap(plain, session);
     return new Caller() {
       @Override
       public CallReply send(String method, URI uri, String contentType, byte[] body) throws IOException {

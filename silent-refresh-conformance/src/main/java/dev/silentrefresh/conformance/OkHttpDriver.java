@@ -1,9 +1,9 @@
 package dev.silentrefresh.conformance;
 
-import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.spi.RefreshTransport;
 import dev.silentrefresh.TokenSession;
 import dev.silentrefresh.okhttp.OkHttpRefreshTransport; // explicit: the driver moves to the conformance package
-import dev.silentrefresh.okhttp.SilentRefreshInterceptor;
+import dev.silentrefresh.okhttp.OkHttpRefreshInterceptor;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -49,7 +49,7 @@ public final class OkHttpDriver implements ClientUnderTest {
 
   @Override
   public Caller caller(TokenSession session) {
-    OkHttpClient client = SilentRefreshInterceptor.install(plain.newBuilder(), session).build();
+    OkHttpClient client = OkHttpRefreshInterceptor.install(plain.newBuilder(), session).build();
     return new Caller() {
       @Override
       public CallReply send(String method, URI uri, String contentType, byte[] body) throws IOException {

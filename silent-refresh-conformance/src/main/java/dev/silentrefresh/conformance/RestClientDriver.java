@@ -1,9 +1,9 @@
 package dev.silentrefresh.conformance;
 
-import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.spi.RefreshTransport;
 import dev.silentrefresh.TokenSession;
 import dev.silentrefresh.spring.RestRefreshTransport;
-import dev.silentrefresh.spring.SilentRefreshInterceptor;
+import dev.silentrefresh.spring.RestRefreshInterceptor;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +16,7 @@ import org.springframework.web.client.RestClient;
 
 /**
  * Spring's {@code RestClient} over {@code JdkClientHttpRequestFactory} (an {@code HttpClient} that does not
- * follow redirects), with {@link SilentRefreshInterceptor} registered last. Blocking; replies of any status.
+ * follow redirects), with {@link RestRefreshInterceptor} registered last. Blocking; replies of any status.
  */
 public final class RestClientDriver implements ClientUnderTest {
   private final ClientHttpRequestFactory factory;
@@ -42,7 +42,7 @@ public final class RestClientDriver implements ClientUnderTest {
   public Caller caller(TokenSession session) {
     RestClient client = RestClient.builder()
         .requestFactory(factory)
-        .requestInterceptors(list -> list.add(SilentRefreshInterceptor.of(session))) // last
+        .requestInterceptors(list -> list.add(RestRefreshInterceptor.of(session))) // last
         .build();
     return (method, uri, contentType, body) -> send(client, method, uri, contentType, body);
   }

@@ -1,9 +1,9 @@
 package dev.silentrefresh.conformance;
 
-import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.spi.RefreshTransport;
 import dev.silentrefresh.TokenSession;
 import dev.silentrefresh.spring.RestRefreshTransport;
-import dev.silentrefresh.spring.SilentRefreshInterceptor;
+import dev.silentrefresh.spring.RestRefreshInterceptor;
 import java.io.IOException;
 import java.net.URI;
 import org.springframework.http.HttpMethod;
@@ -15,7 +15,7 @@ import org.springframework.web.client.RestTemplate;
 
 /**
  * Spring's {@code RestTemplate} with its default request factory ({@code SimpleClientHttpRequestFactory},
- * i.e. {@code HttpURLConnection}) and {@link SilentRefreshInterceptor}; every status is a reply.
+ * i.e. {@code HttpURLConnection}) and {@link RestRefreshInterceptor}; every status is a reply.
  */
 public final class RestTemplateDriver implements ClientUnderTest {
   private final SimpleClientHttpRequestFactory plain = new SimpleClientHttpRequestFactory();
@@ -38,7 +38,7 @@ public final class RestTemplateDriver implements ClientUnderTest {
   @Override
   public Caller caller(TokenSession session) {
     RestTemplate template = new RestTemplate(); // the default factory: SimpleClientHttpRequestFactory
-    template.getInterceptors().add(SilentRefreshInterceptor.of(session));
+    template.getInterceptors().add(RestRefreshInterceptor.of(session));
     template.setErrorHandler(new ResponseErrorHandler() {
       @Override
       public boolean hasError(ClientHttpResponse response) {

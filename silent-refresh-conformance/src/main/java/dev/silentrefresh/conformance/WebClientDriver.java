@@ -1,8 +1,8 @@
 package dev.silentrefresh.conformance;
 
-import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.spi.RefreshTransport;
 import dev.silentrefresh.TokenSession;
-import dev.silentrefresh.spring.SilentRefreshFilter;
+import dev.silentrefresh.spring.WebClientRefreshFilter;
 import dev.silentrefresh.spring.WebClientRefreshTransport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +21,7 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Spring's {@code WebClient} on Reactor Netty (which does not follow redirects) with
- * {@link SilentRefreshFilter}. {@code send} blocks, as the blocking API of this driver; {@code getAsync}
+ * {@link WebClientRefreshFilter}. {@code send} blocks, as the blocking API of this driver; {@code getAsync}
  * never does. Replies of any status are returned as they are.
  */
 public final class WebClientDriver implements ClientUnderTest {
@@ -46,7 +46,7 @@ public final class WebClientDriver implements ClientUnderTest {
 
   @Override
   public Caller caller(TokenSession session) {
-    WebClient client = plain.mutate().filter(SilentRefreshFilter.of(session)).build();
+    WebClient client = plain.mutate().filter(WebClientRefreshFilter.of(session)).build();
     return new Caller() {
       @Override
       public CallReply send(String method, URI uri, String contentType, byte[] body) throws IOException {

@@ -21,6 +21,26 @@ public final class Json {
     }
   }
 
+  /**
+   * True when {@code bytes[0..length)} hold one complete JSON value (more may follow, as in a stream of
+   * values), or are not JSON at all: either way, reading further cannot change what a signal finds.
+   */
+  public static boolean firstValueCompleteOrNotJson(byte[] bytes, int length) {
+    try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(bytes, 0, length)) {
+      int depth = 0;
+      for (;;) {
+        com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+        if (t == null) return false; // ran out of bytes inside (or before) the first value
+        if (t.isStructStart()) depth++;
+        else if (t.isStructEnd()) depth--;
+        if (depth == 0) return true;
+      }
+    } catch (IOException e) {
+      // end of input inside a token reads as an error too: tell the two apart by where it stopped
+      return !(e instanceof com.fasterxml.jackson.core.io.JsonEOFException);
+    }
+  }
+
   public static JsonNode parse(byte[] bytes) throws IOException {
     JsonNode node = MAPPER.readTree(bytes);
     if (node == null || node.isMissingNode()) throw new IOException("no JSON value");

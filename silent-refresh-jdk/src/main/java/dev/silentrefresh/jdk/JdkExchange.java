@@ -1,6 +1,6 @@
 package dev.silentrefresh.jdk;
 
-import dev.silentrefresh.Exchange;
+import dev.silentrefresh.spi.Exchange;
 import dev.silentrefresh.TokenSession;
 import java.io.IOException;
 import java.io.InterruptedIOException;

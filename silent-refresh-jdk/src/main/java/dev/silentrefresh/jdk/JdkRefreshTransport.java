@@ -1,8 +1,8 @@
 package dev.silentrefresh.jdk;
 
-import dev.silentrefresh.RefreshReply;
-import dev.silentrefresh.RefreshRequest;
-import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.spi.RefreshReply;
+import dev.silentrefresh.spi.RefreshRequest;
+import dev.silentrefresh.spi.RefreshTransport;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Sends core's refresh requests with a plain {@link HttpClient} — never a {@link RefreshingHttpClient},
+ * Sends core's refresh requests with a plain {@link HttpClient} — never a {@link JdkRefreshClient},
  * so a refresh can never trigger a refresh. Reads at most the reply size core accepts.
  */
 public final class JdkRefreshTransport implements RefreshTransport {
@@ -23,8 +23,8 @@ public final class JdkRefreshTransport implements RefreshTransport {
   /** @param plainClient a client without token handling (the one you wrap is fine) */
   public static JdkRefreshTransport of(HttpClient plainClient) {
     if (plainClient == null) throw new IllegalArgumentException("client is null");
-    if (plainClient instanceof RefreshingHttpClient) {
-      plainClient = ((RefreshingHttpClient) plainClient).delegate();
+    if (plainClient instanceof JdkRefreshClient) {
+      plainClient = ((JdkRefreshClient) plainClient).delegate();
     }
     return new JdkRefreshTransport(plainClient);
   }

@@ -1,5 +1,6 @@
 package dev.silentrefresh.jdk;
 
+import dev.silentrefresh.spi.SessionCalls;
 import dev.silentrefresh.TokenSession;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -29,8 +30,8 @@ final class PeekingBodyHandler<T> implements HttpResponse.BodyHandler<Peeked<T>>
   public HttpResponse.BodySubscriber<Peeked<T>> apply(HttpResponse.ResponseInfo info) {
     String type = info.headers().firstValue("Content-Type").orElse(null);
     long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-    if (peek && session.wantsBody(info.statusCode(), type, length)) {
-      return new PeekingSubscriber<>(handler, info, session.maxBodyPeekBytes());
+    if (peek && SessionCalls.of(session).wantsBody(info.statusCode(), type, length)) {
+      return new PeekingSubscriber<>(handler, info, SessionCalls.of(session).maxBodyPeekBytes());
     }
     return HttpResponse.BodySubscribers.mapping(handler.apply(info),
         t -> Peeked.streamed(CompletableFuture.completedFuture(t)));

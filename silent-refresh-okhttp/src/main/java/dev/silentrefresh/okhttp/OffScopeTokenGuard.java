@@ -1,5 +1,6 @@
 package dev.silentrefresh.okhttp;
 
+import dev.silentrefresh.spi.SessionCalls;
 import java.io.IOException;
 import okhttp3.Interceptor;
 import okhttp3.Request;
@@ -19,7 +20,7 @@ final class OffScopeTokenGuard implements Interceptor {
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
     TokenAttached token = request.tag(TokenAttached.class);
-    if (token != null && !token.session.inScope(request.url().uri())) {
+    if (token != null && !SessionCalls.of(token.session).inScope(request.url().uri())) {
       request = request.newBuilder().removeHeader(token.header).build();
     }
     return chain.proceed(request);

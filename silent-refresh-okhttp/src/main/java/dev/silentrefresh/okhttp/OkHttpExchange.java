@@ -1,6 +1,7 @@
 package dev.silentrefresh.okhttp;
 
-import dev.silentrefresh.Exchange;
+import dev.silentrefresh.spi.SessionCalls;
+import dev.silentrefresh.spi.Exchange;
 import dev.silentrefresh.TokenSession;
 import java.io.IOException;
 import java.util.List;
@@ -57,10 +58,10 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
   @Override
   public byte[] body(Response reply) {
     ResponseBody body = reply.body();
-    if (body == null || !session.wantsBody(reply.code(), reply.header("Content-Type"), body.contentLength())) {
+    if (body == null || !SessionCalls.of(session).wantsBody(reply.code(), reply.header("Content-Type"), body.contentLength())) {
       return null;
     }
-    int limit = session.maxBodyPeekBytes();
+    int limit = SessionCalls.of(session).maxBodyPeekBytes();
     try {
       byte[] bytes = reply.peekBody(limit + 1L).bytes();
       return bytes.length > limit ? null : bytes;

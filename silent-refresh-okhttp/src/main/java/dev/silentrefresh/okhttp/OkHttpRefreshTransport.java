@@ -1,8 +1,8 @@
 package dev.silentrefresh.okhttp;
 
-import dev.silentrefresh.RefreshReply;
-import dev.silentrefresh.RefreshRequest;
-import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.spi.RefreshReply;
+import dev.silentrefresh.spi.RefreshRequest;
+import dev.silentrefresh.spi.RefreshTransport;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,13 +36,13 @@ public final class OkHttpRefreshTransport implements RefreshTransport {
   }
 
   /**
-   * @param client your client, with or without {@link SilentRefreshInterceptor} installed
+   * @param client your client, with or without {@link OkHttpRefreshInterceptor} installed
    * @return a transport sending through a client derived from {@code client}
    */
   public static OkHttpRefreshTransport of(OkHttpClient client) {
     if (client == null) throw new IllegalArgumentException("client is null");
     OkHttpClient.Builder b = client.newBuilder();
-    b.interceptors().removeIf(i -> i instanceof SilentRefreshInterceptor);
+    b.interceptors().removeIf(i -> i instanceof OkHttpRefreshInterceptor);
     b.networkInterceptors().removeIf(i -> i instanceof OffScopeTokenGuard);
     return new OkHttpRefreshTransport(b
         .dispatcher(new Dispatcher(executor()))

@@ -39,7 +39,7 @@ final class Fixture implements AutoCloseable {
         });
     sessionOptions.accept(b);
     this.session = b.build();
-    this.client = SilentRefreshInterceptor.install(plain.newBuilder(), session).build();
+    this.client = OkHttpRefreshInterceptor.install(plain.newBuilder(), session).build();
   }
 
   static Fixture of(Profile profile) {

@@ -29,12 +29,12 @@ class OkHttpRefreshTransportTest {
       OkHttpRefreshTransport fromIntercepted = OkHttpRefreshTransport.of(f.client);
       assertThat(f.client.interceptors()).hasSize(1);
       dev.silentrefresh.TokenSession session = dev.silentrefresh.TokenSession.builder(f.server.dialect(), fromIntercepted).build();
-      OkHttpClient client = SilentRefreshInterceptor.install(plain.newBuilder(), session).build();
+      OkHttpClient client = OkHttpRefreshInterceptor.install(plain.newBuilder(), session).build();
       session.signIn(f.server.issueExpiredTokens(f.server.username()).toTokensWithoutExpiry());
 
       List<CompletableFuture<Response>> replies = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
-        replies.add(SilentRefreshInterceptorTest.enqueue(client.newCall(new Request.Builder().url(f.me().toString()).build())));
+        replies.add(OkHttpRefreshInterceptorTest.enqueue(client.newCall(new Request.Builder().url(f.me().toString()).build())));
       }
       for (CompletableFuture<Response> r : replies) {
         try (Response response = r.get(20, TimeUnit.SECONDS)) {

@@ -1,6 +1,7 @@
 package dev.silentrefresh.spring;
 
-import dev.silentrefresh.Exchange;
+import dev.silentrefresh.spi.SessionCalls;
+import dev.silentrefresh.spi.Exchange;
 import dev.silentrefresh.TokenSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,9 +32,9 @@ final class RestExchange implements Exchange.Blocking<ClientHttpResponse> {
     ClientHttpResponse response = execution.execute(withToken(tokenHeaderValue), body);
     try {
       HttpHeaders headers = response.getHeaders();
-      if (session.wantsBody(response.getStatusCode().value(), headers.getFirst(HttpHeaders.CONTENT_TYPE),
+      if (SessionCalls.of(session).wantsBody(response.getStatusCode().value(), headers.getFirst(HttpHeaders.CONTENT_TYPE),
           headers.getContentLength())) {
-        return PeekedResponse.peek(response, session.maxBodyPeekBytes());
+        return PeekedResponse.peek(response, SessionCalls.of(session).maxBodyPeekBytes());
       }
       return response;
     } catch (IOException | RuntimeException e) {

@@ -1,8 +1,8 @@
 package dev.silentrefresh.spring;
 
-import dev.silentrefresh.RefreshReply;
-import dev.silentrefresh.RefreshRequest;
-import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.spi.RefreshReply;
+import dev.silentrefresh.spi.RefreshRequest;
+import dev.silentrefresh.spi.RefreshTransport;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +20,7 @@ import org.springframework.http.client.InterceptingClientHttpRequestFactory;
 
 /**
  * Sends core's refresh requests straight through a {@link ClientHttpRequestFactory} — never through
- * {@link SilentRefreshInterceptor}, so a refresh can never trigger a refresh. The factory blocks, so each
+ * {@link RestRefreshInterceptor}, so a refresh can never trigger a refresh. The factory blocks, so each
  * call runs on a small pool of daemon threads shared by all these transports (or on an executor you
  * give), and the session waits on a future. Reads at most the reply size core accepts.
  *
@@ -49,7 +49,7 @@ public final class RestRefreshTransport implements RefreshTransport {
     if (executor == null) throw new IllegalArgumentException("executor is null");
     if (plainFactory instanceof InterceptingClientHttpRequestFactory) {
       throw new IllegalArgumentException("the factory runs interceptors (a refresh must not pass through"
-          + " SilentRefreshInterceptor); pass the plain factory underneath");
+          + " RestRefreshInterceptor); pass the plain factory underneath");
     }
     return new RestRefreshTransport(plainFactory, executor);
   }

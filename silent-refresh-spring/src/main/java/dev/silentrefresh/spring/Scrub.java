@@ -1,6 +1,6 @@
 package dev.silentrefresh.spring;
 
-import dev.silentrefresh.RefreshRequest;
+import dev.silentrefresh.spi.RefreshRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;

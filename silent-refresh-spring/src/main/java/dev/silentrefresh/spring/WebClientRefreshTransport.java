@@ -1,8 +1,8 @@
 package dev.silentrefresh.spring;
 
-import dev.silentrefresh.RefreshReply;
-import dev.silentrefresh.RefreshRequest;
-import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.spi.RefreshReply;
+import dev.silentrefresh.spi.RefreshRequest;
+import dev.silentrefresh.spi.RefreshTransport;
 import java.io.ByteArrayOutputStream;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -13,7 +13,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Sends core's refresh requests with a {@link WebClient} from which every {@link SilentRefreshFilter}
+ * Sends core's refresh requests with a {@link WebClient} from which every {@link WebClientRefreshFilter}
  * has been removed, so a refresh can never trigger a refresh. Never blocks; reads at most the reply size
  * core accepts and applies the request's timeout. Errors that quote the refresh URL (which may hold the
  * refresh token) are replaced by ones that do not.
@@ -25,11 +25,11 @@ public final class WebClientRefreshTransport implements RefreshTransport {
     this.client = client;
   }
 
-  /** @param webClient any client (the refreshing one is fine): a copy without {@link SilentRefreshFilter} is used */
+  /** @param webClient any client (the refreshing one is fine): a copy without {@link WebClientRefreshFilter} is used */
   public static WebClientRefreshTransport of(WebClient webClient) {
     if (webClient == null) throw new IllegalArgumentException("webClient is null");
     return new WebClientRefreshTransport(webClient.mutate()
-        .filters(filters -> filters.removeIf(f -> f instanceof SilentRefreshFilter))
+        .filters(filters -> filters.removeIf(f -> f instanceof WebClientRefreshFilter))
         .build());
   }
 

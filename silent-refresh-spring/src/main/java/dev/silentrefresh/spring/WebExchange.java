@@ -1,6 +1,7 @@
 package dev.silentrefresh.spring;
 
-import dev.silentrefresh.Exchange;
+import dev.silentrefresh.spi.SessionCalls;
+import dev.silentrefresh.spi.Exchange;
 import dev.silentrefresh.TokenSession;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +56,7 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
    * dropped on the floor), and a reply that still arrives is released.
    */
   CompletableFuture<ClientResponse> run() {
-    session.executeAsync(request.url(), this).whenComplete((reply, error) -> {
+    SessionCalls.of(session).executeAsync(request.url(), this).whenComplete((reply, error) -> {
       if (state.get() == CANCELLED) {
         if (reply != null) release(reply.response);
       } else if (error != null) {
@@ -106,11 +107,11 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
     ClientResponse.Headers headers = response.headers();
     String type = headers.asHttpHeaders().getFirst(HttpHeaders.CONTENT_TYPE);
     long length = headers.contentLength().orElse(-1);
-    if (!session.wantsBody(response.statusCode().value(), type, length)) {
+    if (!SessionCalls.of(session).wantsBody(response.statusCode().value(), type, length)) {
       return Mono.just(new Reply(response, null));
     }
     return BodyPeek.peek(response.bodyToFlux(DataBuffer.class),
-            session.maxBodyPeekBytes())
+            SessionCalls.of(session).maxBodyPeekBytes())
         .map(peek -> new Reply(response.mutate().body(original -> peek.body()).build(), peek.bytes()));
   }
 

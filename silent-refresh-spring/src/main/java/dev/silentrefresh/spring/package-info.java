@@ -1,6 +1,6 @@
 /**
- * Silent Refresh for Spring's HTTP clients: {@link dev.silentrefresh.spring.SilentRefreshInterceptor} for
- * {@code RestClient} and {@code RestTemplate}, {@link dev.silentrefresh.spring.SilentRefreshFilter} for
+ * Silent Refresh for Spring's HTTP clients: {@link dev.silentrefresh.spring.RestRefreshInterceptor} for
+ * {@code RestClient} and {@code RestTemplate}, {@link dev.silentrefresh.spring.WebClientRefreshFilter} for
  * {@code WebClient}, and the refresh transports that go around them,
  * {@link dev.silentrefresh.spring.RestRefreshTransport} and
  * {@link dev.silentrefresh.spring.WebClientRefreshTransport}. The refresh algorithm itself lives in

@@ -1,11 +1,12 @@
 package dev.silentrefresh.spring;
 
+import dev.silentrefresh.spi.SessionCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.silentrefresh.Dialect;
 import dev.silentrefresh.RefreshFailedException;
-import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.spi.RefreshTransport;
 import dev.silentrefresh.TokenSession;
 import dev.silentrefresh.Tokens;
 import java.io.PrintWriter;
@@ -47,7 +48,7 @@ class RefreshTransportTest {
           .retry(1, Duration.ZERO, Duration.ZERO).refreshTimeout(Duration.ofSeconds(5)).build();
       Tokens tokens = Tokens.of("access-secret", REFRESH_TOKEN);
       session.signIn(tokens);
-      Throwable error = catchThrowable(() -> session.refreshAfterRejection(tokens).get(10, TimeUnit.SECONDS));
+      Throwable error = catchThrowable(() -> SessionCalls.of(session).refreshAfterRejection(tokens).get(10, TimeUnit.SECONDS));
       assertThat(error).hasCauseInstanceOf(RefreshFailedException.class);
       StringWriter trace = new StringWriter();
       error.printStackTrace(new PrintWriter(trace));

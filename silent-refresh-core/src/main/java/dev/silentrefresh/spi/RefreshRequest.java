@@ -1,4 +1,6 @@
-package dev.silentrefresh;
+package dev.silentrefresh.spi;
+
+import dev.silentrefresh.internal.Origins;
 
 import java.net.URI;
 import java.time.Duration;
@@ -18,7 +20,7 @@ public final class RefreshRequest {
   private final int maxReplyBytes;
   private final Duration timeout;
 
-  RefreshRequest(String method, URI uri, Map<String, String> headers, byte[] body, int maxReplyBytes, Duration timeout) {
+  public RefreshRequest(String method, URI uri, Map<String, String> headers, byte[] body, int maxReplyBytes, Duration timeout) {
     this.method = method;
     this.uri = uri;
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));

@@ -1,5 +1,6 @@
 package dev.silentrefresh.jdk;
 
+import dev.silentrefresh.spi.SessionCalls;
 import dev.silentrefresh.LoginRequiredException;
 import dev.silentrefresh.RefreshFailedException;
 import dev.silentrefresh.TokenSession;
@@ -27,7 +28,7 @@ import javax.net.ssl.SSLParameters;
  * <pre>{@code
  * HttpClient plain = HttpClient.newHttpClient();
  * TokenSession session = TokenSession.builder(dialect, JdkRefreshTransport.of(plain)).build();
- * HttpClient client = RefreshingHttpClient.wrap(plain, session);
+ * HttpClient client = JdkRefreshClient.wrap(plain, session);
  * }</pre>
  *
  * <p>{@code send} and {@code sendAsync} fail with {@link LoginRequiredException} when there is no
@@ -39,28 +40,28 @@ import javax.net.ssl.SSLParameters;
  * and later its inherited {@code close()} and {@code shutdown()} leave that client running; close the
  * plain client yourself.
  */
-public final class RefreshingHttpClient extends HttpClient {
+public final class JdkRefreshClient extends HttpClient {
   private final HttpClient delegate;
   private final TokenSession session;
   private final int replayBufferBytes;
 
-  private RefreshingHttpClient(HttpClient delegate, TokenSession session, int replayBufferBytes) {
+  private JdkRefreshClient(HttpClient delegate, TokenSession session, int replayBufferBytes) {
     this.delegate = delegate;
     this.session = session;
     this.replayBufferBytes = replayBufferBytes;
   }
 
   /** Wraps {@code client} with a 1 MiB replay buffer for request bodies. */
-  public static RefreshingHttpClient wrap(HttpClient client, TokenSession session) {
+  public static JdkRefreshClient wrap(HttpClient client, TokenSession session) {
     return wrap(client, session, 1024 * 1024);
   }
 
   /** Wraps {@code client}; request bodies up to {@code replayBufferBytes} are kept for a replay. */
-  public static RefreshingHttpClient wrap(HttpClient client, TokenSession session, int replayBufferBytes) {
+  public static JdkRefreshClient wrap(HttpClient client, TokenSession session, int replayBufferBytes) {
     if (client == null) throw new IllegalArgumentException("client is null");
     if (session == null) throw new IllegalArgumentException("session is null");
     if (replayBufferBytes < 0) throw new IllegalArgumentException("replayBufferBytes must be zero or more");
-    if (client instanceof RefreshingHttpClient) {
+    if (client instanceof JdkRefreshClient) {
       throw new IllegalArgumentException("client already refreshes tokens; wrap the plain client");
     }
     if (client.followRedirects() != Redirect.NEVER) {
@@ -68,7 +69,7 @@ public final class RefreshingHttpClient extends HttpClient {
           + "); a redirect would carry the token header to whatever origin it names. Build it with"
           + " followRedirects(HttpClient.Redirect.NEVER) (the default)");
     }
-    return new RefreshingHttpClient(client, session, replayBufferBytes);
+    return new JdkRefreshClient(client, session, replayBufferBytes);
   }
 
   /** The plain client underneath. */
@@ -85,7 +86,7 @@ public final class RefreshingHttpClient extends HttpClient {
       throws IOException, InterruptedException {
     JdkExchange.Blocking<T> exchange = new JdkExchange.Blocking<>(delegate, request, handler, session, replayBufferBytes);
     try {
-      HttpResponse<Peeked<T>> reply = session.execute(request.uri(), exchange);
+      HttpResponse<Peeked<T>> reply = SessionCalls.of(session).execute(request.uri(), exchange);
       return new RefreshedResponse<>(reply, request, reply.body().body().get());
     } catch (InterruptedIOException e) {
       if (e.getCause() instanceof InterruptedException) throw (InterruptedException) e.getCause();
@@ -100,7 +101,7 @@ public final class RefreshingHttpClient extends HttpClient {
   @Override
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     JdkExchange.Async<T> exchange = new JdkExchange.Async<>(delegate, request, handler, session, replayBufferBytes);
-    return session.executeAsync(request.uri(), exchange)
+    return SessionCalls.of(session).executeAsync(request.uri(), exchange)
         .thenCompose(reply -> reply.body().body().thenApply(body -> new RefreshedResponse<>(reply, request, body)));
   }
 
@@ -158,6 +159,6 @@ public final class RefreshingHttpClient extends HttpClient {
 
   @Override
   public String toString() {
-    return "RefreshingHttpClient{" + session + '}';
+    return "JdkRefreshClient{" + session + '}';
   }
 }

@@ -1,5 +1,6 @@
 package dev.silentrefresh.spring;
 
+import dev.silentrefresh.spi.SessionCalls;
 import dev.silentrefresh.LoginRequiredException;
 import dev.silentrefresh.RefreshFailedException;
 import dev.silentrefresh.TokenSession;
@@ -18,7 +19,7 @@ import org.springframework.http.client.ClientHttpResponse;
  * <pre>{@code
  * TokenSession session = TokenSession.builder(dialect, RestRefreshTransport.of(new JdkClientHttpRequestFactory())).build();
  * RestClient client = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
- *     .requestInterceptor(SilentRefreshInterceptor.of(session)).build();   // register it last
+ *     .requestInterceptor(RestRefreshInterceptor.of(session)).build();   // register it last
  * }</pre>
  *
  * <p><b>Register it last.</b> Spring 6.2 walks the interceptor chain with one iterator per request, so
@@ -44,27 +45,27 @@ import org.springframework.http.client.ClientHttpResponse;
  * {@link LoginRequiredException} (no session, or it ended) or a {@link RefreshFailedException} (a needed
  * refresh failed; the session is kept).
  */
-public final class SilentRefreshInterceptor implements ClientHttpRequestInterceptor {
+public final class RestRefreshInterceptor implements ClientHttpRequestInterceptor {
   private final TokenSession session;
 
-  private SilentRefreshInterceptor(TokenSession session) {
+  private RestRefreshInterceptor(TokenSession session) {
     this.session = session;
   }
 
   /** An interceptor sending through {@code session}. */
-  public static SilentRefreshInterceptor of(TokenSession session) {
+  public static RestRefreshInterceptor of(TokenSession session) {
     if (session == null) throw new IllegalArgumentException("session is null");
-    return new SilentRefreshInterceptor(session);
+    return new RestRefreshInterceptor(session);
   }
 
   @Override
   public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
       throws IOException {
-    return session.execute(request.getURI(), new RestExchange(request, body, execution, session));
+    return SessionCalls.of(session).execute(request.getURI(), new RestExchange(request, body, execution, session));
   }
 
   @Override
   public String toString() {
-    return "SilentRefreshInterceptor{" + session + '}';
+    return "RestRefreshInterceptor{" + session + '}';
   }
 }

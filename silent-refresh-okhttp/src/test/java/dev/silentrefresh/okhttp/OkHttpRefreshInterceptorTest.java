@@ -1,5 +1,6 @@
 package dev.silentrefresh.okhttp;
 
+import dev.silentrefresh.spi.SessionCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -35,7 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** What is specific to OkHttp: request bodies, cancellation, redirects, peeked replies, the caller's view. */
-class SilentRefreshInterceptorTest {
+class OkHttpRefreshInterceptorTest {
   private static final String BIG_ID = "9223372036854775807";
   private static final MediaType JSON = MediaType.get("application/json");
 
@@ -161,7 +162,7 @@ class SilentRefreshInterceptorTest {
       assertThat(headerNames(seen, "/landing")).as("out of scope: it did not").noneMatch(header::equalsIgnoreCase);
 
       // Without the guard OkHttp copies a custom token header (not Authorization) to the foreign origin.
-      OkHttpClient.Builder unguarded = SilentRefreshInterceptor.install(f.plain.newBuilder(), f.session);
+      OkHttpClient.Builder unguarded = OkHttpRefreshInterceptor.install(f.plain.newBuilder(), f.session);
       unguarded.networkInterceptors().clear();
       seen.clear();
       try (Response r = unguarded.build().newCall(get(redirectorOrigin.resolve("/moved"))).execute()) {
@@ -205,7 +206,7 @@ class SilentRefreshInterceptorTest {
     URI origin = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
     try (Fixture f = new Fixture(Profile.CODE_50014, s -> {}, b -> b.scope(origin))) {
       f.session.signIn(f.server.issueTokens(f.server.username()).toTokensWithoutExpiry());
-      assertThat(big.length()).isGreaterThan(f.session.maxBodyPeekBytes());
+      assertThat(big.length()).isGreaterThan(SessionCalls.of(f.session).maxBodyPeekBytes());
       try (Response r = f.client.newCall(get(origin.resolve("/big"))).execute()) {
         assertThat(r.header("Content-Length")).as("length unknown: the body is peeked").isNull();
         assertThat(r.body().string()).isEqualTo(big);
@@ -213,7 +214,7 @@ class SilentRefreshInterceptorTest {
       // A reply just under the limit (the echo of a 60 KB body, after a refresh) is peeked whole: also intact.
       f.signInExpired();
       byte[] json = ("{\"pad\":\"" + "x".repeat(60_000) + "\"}").getBytes(StandardCharsets.UTF_8);
-      assertThat(json.length).isLessThan(f.session.maxBodyPeekBytes());
+      assertThat(json.length).isLessThan(SessionCalls.of(f.session).maxBodyPeekBytes());
       Request post = new Request.Builder().url(f.echo().toString()).post(RequestBody.create(json, JSON)).build();
       try (Response r = f.client.newCall(post).execute()) {
         assertThat(r.body().bytes()).isEqualTo(json);
@@ -233,7 +234,7 @@ class SilentRefreshInterceptorTest {
         assertThat(r.code()).isEqualTo(200);
         assertThat(r.body().string()).contains(BIG_ID);
         assertThat(r.request().headers("X-Token")).containsExactly("caller-value");
-        String current = f.session.tokenForSend().get().accessToken();
+        String current = SessionCalls.of(f.session).tokenForSend().get().accessToken();
         assertThat(r.request().toString()).doesNotContain(current).doesNotContain(expired.accessToken());
         assertThat(r.toString()).doesNotContain(current);
       }

@@ -1,9 +1,10 @@
 package dev.silentrefresh.spring;
 
+import dev.silentrefresh.spi.SessionCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.silentrefresh.RefreshTransport;
+import dev.silentrefresh.spi.RefreshTransport;
 import dev.silentrefresh.TokenSession;
 import dev.silentrefresh.testkit.AuthServer;
 import dev.silentrefresh.testkit.Endpoint;
@@ -32,7 +33,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /** What is specific to WebClient: laziness, cancellation, never blocking, streaming bodies, redirects. */
-class SilentRefreshFilterTest {
+class WebClientRefreshFilterTest {
   private static final ConnectionProvider CONNECTIONS = ConnectionProvider.builder("filter-test")
       .maxConnections(200).pendingAcquireMaxCount(-1).build();
   private static final WebClient PLAIN = WebClient.builder()
@@ -58,7 +59,7 @@ class SilentRefreshFilterTest {
       TokenSession.Builder b = TokenSession.builder(server.dialect(), WebClientRefreshTransport.of(PLAIN));
       if (alsoInScope.length > 0) b.scope(server.baseUri()).scope(alsoInScope);
       session = b.build();
-      client = PLAIN.mutate().filter(SilentRefreshFilter.of(session)).build();
+      client = PLAIN.mutate().filter(WebClientRefreshFilter.of(session)).build();
     }
 
     World signedInExpired() throws IOException {
@@ -133,7 +134,7 @@ class SilentRefreshFilterTest {
   void aChunkedReplyLongerThanThePeekLimitReachesTheCallerIntact() throws Exception {
     byte[] big = Loopback.bigJson(200 * 1024);
     try (Loopback api = Loopback.chunkedJson(big); World w = new World(Profile.CODE_50014, s -> {}, api.origin()).signedIn()) {
-      assertThat(w.session.wantsBody(200, "application/json", -1)).as("a body-code dialect peeks at 200").isTrue();
+      assertThat(SessionCalls.of(w.session).wantsBody(200, "application/json", -1)).as("a body-code dialect peeks at 200").isTrue();
       byte[] whole = w.client.get().uri(api.uri("/whole")).retrieve().bodyToMono(byte[].class).block(Duration.ofSeconds(10));
       assertThat(whole).isEqualTo(big);
       // A slow reader, one buffer at a time: the rest of the stream is read only as fast as it asks.
@@ -170,7 +171,7 @@ class SilentRefreshFilterTest {
       AtomicReference<RefreshTransport> transport = new AtomicReference<>();
       TokenSession session = TokenSession.builder(server.dialect(), r -> transport.get().execute(r))
           .refreshTimeout(Duration.ofSeconds(3)).build();
-      WebClient client = PLAIN.mutate().filter(SilentRefreshFilter.of(session)).build();
+      WebClient client = PLAIN.mutate().filter(WebClientRefreshFilter.of(session)).build();
       transport.set(WebClientRefreshTransport.of(client));
       session.signIn(server.issueExpiredTokens(server.username()).toTokensWithoutExpiry());
       String me = client.get().uri(server.apiUri("/api/me")).retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));

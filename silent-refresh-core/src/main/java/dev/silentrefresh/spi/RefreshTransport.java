@@ -1,4 +1,4 @@
-package dev.silentrefresh;
+package dev.silentrefresh.spi;
 
 import java.util.concurrent.CompletableFuture;
 

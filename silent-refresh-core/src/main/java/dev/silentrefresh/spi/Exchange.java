@@ -1,4 +1,7 @@
-package dev.silentrefresh;
+package dev.silentrefresh.spi;
+
+import dev.silentrefresh.Dialect;
+import dev.silentrefresh.TokenSession;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;

@@ -1,14 +1,14 @@
-package dev.silentrefresh;
+package dev.silentrefresh.internal;
 
 import java.net.URI;
 import java.util.Locale;
 
 /** Origins ({@code scheme://host:port}, RFC 6454) with default ports made explicit. */
-final class Origins {
+public final class Origins {
   private Origins() {}
 
   /** The origin of {@code uri}, or null when it has no scheme or host. Never includes path or query. */
-  static URI originOf(URI uri) {
+  public static URI originOf(URI uri) {
     if (uri == null || uri.getScheme() == null || uri.getHost() == null) return null;
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
     int port = port(uri);
@@ -20,7 +20,7 @@ final class Origins {
    * True when {@code uri} has the origin {@code origin} (as made by {@link #originOf}). Compares the
    * parts in place: this runs for every request, so it builds nothing.
    */
-  static boolean sameOrigin(URI origin, URI uri) {
+  public static boolean sameOrigin(URI origin, URI uri) {
     return uri.getScheme() != null && uri.getHost() != null
         && origin.getScheme().equalsIgnoreCase(uri.getScheme())
         && origin.getHost().equalsIgnoreCase(uri.getHost())

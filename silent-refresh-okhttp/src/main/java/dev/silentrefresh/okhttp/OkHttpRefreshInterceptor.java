@@ -1,5 +1,6 @@
 package dev.silentrefresh.okhttp;
 
+import dev.silentrefresh.spi.SessionCalls;
 import dev.silentrefresh.LoginRequiredException;
 import dev.silentrefresh.RefreshFailedException;
 import dev.silentrefresh.TokenSession;
@@ -19,7 +20,7 @@ import okhttp3.Response;
  * <pre>{@code
  * OkHttpClient plain = new OkHttpClient();
  * TokenSession session = TokenSession.builder(dialect, OkHttpRefreshTransport.of(plain)).build();
- * OkHttpClient client = SilentRefreshInterceptor.install(plain.newBuilder(), session).build();
+ * OkHttpClient client = OkHttpRefreshInterceptor.install(plain.newBuilder(), session).build();
  * }</pre>
  *
  * <p>Calls fail with {@link LoginRequiredException} when there is no session or it ended, and with
@@ -28,10 +29,10 @@ import okhttp3.Response;
  * Cancelling a call that waits for a refresh ends its wait promptly; the refresh goes on for the
  * others. The reply's {@link Response#request()} shows the caller's own value of the token header.
  */
-public final class SilentRefreshInterceptor implements Interceptor {
+public final class OkHttpRefreshInterceptor implements Interceptor {
   private final TokenSession session;
 
-  private SilentRefreshInterceptor(TokenSession session) {
+  private OkHttpRefreshInterceptor(TokenSession session) {
     this.session = session;
   }
 
@@ -47,7 +48,7 @@ public final class SilentRefreshInterceptor implements Interceptor {
   public static OkHttpClient.Builder install(OkHttpClient.Builder builder, TokenSession session) {
     if (builder == null) throw new IllegalArgumentException("builder is null");
     if (session == null) throw new IllegalArgumentException("session is null");
-    builder.addInterceptor(new SilentRefreshInterceptor(session));
+    builder.addInterceptor(new OkHttpRefreshInterceptor(session));
     if (!builder.networkInterceptors().contains(OffScopeTokenGuard.INSTANCE)) {
       builder.addNetworkInterceptor(OffScopeTokenGuard.INSTANCE);
     }
@@ -65,7 +66,7 @@ public final class SilentRefreshInterceptor implements Interceptor {
     URI uri = request.url().uri();
     OkHttpExchange exchange = new OkHttpExchange(chain, session);
     try {
-      return exchange.forCaller(session.execute(uri, exchange));
+      return exchange.forCaller(SessionCalls.of(session).execute(uri, exchange));
     } catch (InterruptedIOException e) {
       if (!chain.call().isCanceled()) throw e;
       IOException canceled = new IOException("Canceled"); // as OkHttp reports a cancelled call
@@ -76,6 +77,6 @@ public final class SilentRefreshInterceptor implements Interceptor {
 
   @Override
   public String toString() {
-    return "SilentRefreshInterceptor{" + session + '}';
+    return "OkHttpRefreshInterceptor{" + session + '}';
   }
 }

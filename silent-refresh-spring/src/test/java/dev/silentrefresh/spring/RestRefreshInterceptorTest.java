@@ -1,5 +1,6 @@
 package dev.silentrefresh.spring;
 
+import dev.silentrefresh.spi.SessionCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +32,7 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
 
 /** What is specific to RestClient/RestTemplate: request factories, the interceptor chain, redirects. */
-class SilentRefreshInterceptorTest {
+class RestRefreshInterceptorTest {
   private static final byte[] ORDER = "{\"order\":42}".getBytes(StandardCharsets.UTF_8);
 
   /** A reference server and a session speaking its dialect; {@code alsoInScope} adds origins to the scope. */
@@ -69,7 +70,7 @@ class SilentRefreshInterceptorTest {
 
   private static RestTemplate restTemplate(ClientHttpRequestFactory factory, TokenSession session) {
     RestTemplate template = new RestTemplate(factory);
-    template.getInterceptors().add(SilentRefreshInterceptor.of(session));
+    template.getInterceptors().add(RestRefreshInterceptor.of(session));
     template.setErrorHandler(new ResponseErrorHandler() {
       @Override
       public boolean hasError(ClientHttpResponse response) {
@@ -144,7 +145,7 @@ class SilentRefreshInterceptorTest {
       };
       RestClient client = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
           .requestInterceptor(rewriter)
-          .requestInterceptor(SilentRefreshInterceptor.of(w.session))
+          .requestInterceptor(RestRefreshInterceptor.of(w.session))
           .build();
       byte[] echoed = client.post().uri(w.server.apiUri("/api/echo")).contentType(MediaType.APPLICATION_JSON)
           .body(ORDER).retrieve().body(byte[].class);
@@ -163,7 +164,7 @@ class SilentRefreshInterceptorTest {
         return execution.execute(request, body);
       };
       RestClient client = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
-          .requestInterceptor(SilentRefreshInterceptor.of(w.session))
+          .requestInterceptor(RestRefreshInterceptor.of(w.session))
           .requestInterceptor(counting)
           .build();
       assertThat(client.get().uri(w.server.apiUri("/api/me")).retrieve().toBodilessEntity().getStatusCode().value())
@@ -186,7 +187,7 @@ class SilentRefreshInterceptorTest {
       };
       RestClient client = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
           .requestInterceptor(earlier)
-          .requestInterceptor(SilentRefreshInterceptor.of(w.session))
+          .requestInterceptor(RestRefreshInterceptor.of(w.session))
           .build();
       String me = client.get().uri(w.server.apiUri("/api/me")).header("authorization", "Bearer stale-caller-value")
           .retrieve().body(String.class);
@@ -202,7 +203,7 @@ class SilentRefreshInterceptorTest {
   void aChunkedReplyLongerThanThePeekLimitReachesTheCallerIntact(String factoryName) throws Exception {
     byte[] big = Loopback.bigJson(200 * 1024);
     try (Loopback api = Loopback.chunkedJson(big); World w = new World(Profile.CODE_1002, api.origin()).signedIn()) {
-      assertThat(w.session.wantsBody(200, "application/json", -1)).as("a body-code dialect peeks at 200").isTrue();
+      assertThat(SessionCalls.of(w.session).wantsBody(200, "application/json", -1)).as("a body-code dialect peeks at 200").isTrue();
       RestTemplate template = restTemplate(factory(factoryName), w.session);
       byte[] got = template.execute(api.uri("/big"), HttpMethod.GET, null, r -> r.getBody().readAllBytes());
       assertThat(got.length).isGreaterThan(64 * 1024);
@@ -219,7 +220,7 @@ class SilentRefreshInterceptorTest {
     try (Loopback foreign = Loopback.recording(); Loopback redirector = Loopback.redirectingTo(foreign);
         World w = new World(profile, redirector.origin()).signedIn()) {
       RestClient client = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
-          .requestInterceptor(SilentRefreshInterceptor.of(w.session)).build();
+          .requestInterceptor(RestRefreshInterceptor.of(w.session)).build();
       int status = client.get().uri(redirector.uri("/go")).exchange((req, res) -> res.getStatusCode().value());
       assertThat(status).isEqualTo(302);
       assertThat(redirector.sawHeader("/go", w.session.dialect().tokenHeader())).as("in scope: token sent").isTrue();
@@ -259,7 +260,7 @@ class SilentRefreshInterceptorTest {
   void theRefreshTransportRefusesAFactoryThatRunsInterceptors() throws Exception {
     try (World w = new World(Profile.OAUTH2)) {
       ClientHttpRequestFactory intercepting = new InterceptingClientHttpRequestFactory(
-          new JdkClientHttpRequestFactory(), List.of(SilentRefreshInterceptor.of(w.session)));
+          new JdkClientHttpRequestFactory(), List.of(RestRefreshInterceptor.of(w.session)));
       assertThatThrownBy(() -> RestRefreshTransport.of(intercepting))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plain factory");
     }

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** What is specific to java.net.http: body publishers and handlers, cancellation, the client's settings. */
-class RefreshingHttpClientTest {
+class JdkRefreshClientTest {
   private final HttpClient plain = HttpClient.newHttpClient();
 
   /** A reference server and a session speaking its dialect through the JDK transport. */
@@ -68,7 +68,7 @@ class RefreshingHttpClientTest {
   void aBodyLargerThanTheReplayBufferIsNotReplayedAndTheCallerIsToldWhy() throws Exception {
     try (Fixture f = new Fixture(Profile.OAUTH2, s -> {})) {
       f.session.signIn(expired(f));
-      HttpClient client = RefreshingHttpClient.wrap(plain, f.session, 16);
+      HttpClient client = JdkRefreshClient.wrap(plain, f.session, 16);
       HttpRequest post = HttpRequest.newBuilder(f.echo()).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"a\":\"more than sixteen bytes\"}")).build();
       HttpResponse<String> reply = client.send(post, HttpResponse.BodyHandlers.ofString());
@@ -89,7 +89,7 @@ class RefreshingHttpClientTest {
       InputStream once = new ByteArrayInputStream(body);
       HttpRequest post = HttpRequest.newBuilder(f.echo()).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofInputStream(() -> once)).build();
-      HttpResponse<byte[]> reply = RefreshingHttpClient.wrap(plain, f.session)
+      HttpResponse<byte[]> reply = JdkRefreshClient.wrap(plain, f.session)
           .send(post, HttpResponse.BodyHandlers.ofByteArray());
       assertThat(reply.statusCode()).isEqualTo(200);
       assertThat(reply.body()).isEqualTo(body);
@@ -101,7 +101,7 @@ class RefreshingHttpClientTest {
   void aStreamingBodyHandlerGetsThePeekedBodyIntact() throws Exception {
     try (Fixture f = new Fixture(Profile.CODE_50014, s -> {})) {
       f.session.signIn(expired(f));
-      HttpResponse<InputStream> reply = RefreshingHttpClient.wrap(plain, f.session)
+      HttpResponse<InputStream> reply = JdkRefreshClient.wrap(plain, f.session)
           .send(HttpRequest.newBuilder(f.me()).build(), HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = reply.body()) {
         assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("9223372036854775807");
@@ -114,7 +114,7 @@ class RefreshingHttpClientTest {
   void cancellingTheCallThatTriggeredARefreshDoesNotCancelItForOthers() throws Exception {
     try (Fixture f = new Fixture(Profile.CODE_401, s -> s.latency(Endpoint.REFRESH, Duration.ofMillis(300)))) {
       f.session.signIn(expired(f));
-      HttpClient client = RefreshingHttpClient.wrap(plain, f.session);
+      HttpClient client = JdkRefreshClient.wrap(plain, f.session);
       HttpRequest get = HttpRequest.newBuilder(f.me()).build();
       CompletableFuture<HttpResponse<String>> first = client.sendAsync(get, HttpResponse.BodyHandlers.ofString());
       await().atMost(5, TimeUnit.SECONDS).until(() -> f.server.counters().refreshCalls() == 1);
@@ -133,7 +133,7 @@ class RefreshingHttpClientTest {
   void sendAsyncReturnsAtOnceWhileARefreshIsInFlight() throws Exception {
     try (Fixture f = new Fixture(Profile.OAUTH2, s -> s.latency(Endpoint.REFRESH, Duration.ofSeconds(3)))) {
       f.session.signIn(expired(f));
-      HttpClient client = RefreshingHttpClient.wrap(plain, f.session);
+      HttpClient client = JdkRefreshClient.wrap(plain, f.session);
       HttpRequest get = HttpRequest.newBuilder(f.me()).build();
       CompletableFuture<HttpResponse<String>> first = client.sendAsync(get, HttpResponse.BodyHandlers.ofString());
       await().atMost(5, TimeUnit.SECONDS).until(() -> f.server.counters().refreshCalls() == 1);
@@ -156,7 +156,7 @@ class RefreshingHttpClientTest {
       Tokens t = expired(f);
       f.session.signIn(t);
       HttpRequest get = HttpRequest.newBuilder(f.me()).header("Authorization", "Bearer stale-caller-value").build();
-      HttpResponse<String> reply = RefreshingHttpClient.wrap(plain, f.session).send(get, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> reply = JdkRefreshClient.wrap(plain, f.session).send(get, HttpResponse.BodyHandlers.ofString());
       assertThat(reply.statusCode()).as("the caller's own Authorization header was replaced").isEqualTo(200);
       assertThat(reply.request()).isSameAs(get);
       assertThat(reply.toString()).doesNotContain(t.accessToken()).contains("200");
@@ -169,10 +169,10 @@ class RefreshingHttpClientTest {
         dev.silentrefresh.Dialect.putBearer(java.net.URI.create("http://127.0.0.1:1/v1_0/authorizations")),
         JdkRefreshTransport.of(plain)).build();
     HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
-    assertThatThrownBy(() -> RefreshingHttpClient.wrap(following, session))
+    assertThatThrownBy(() -> JdkRefreshClient.wrap(following, session))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Redirect.NEVER");
-    HttpClient wrapped = RefreshingHttpClient.wrap(plain, session);
-    assertThatThrownBy(() -> RefreshingHttpClient.wrap(wrapped, session)).hasMessageContaining("wrap the plain client");
+    HttpClient wrapped = JdkRefreshClient.wrap(plain, session);
+    assertThatThrownBy(() -> JdkRefreshClient.wrap(wrapped, session)).hasMessageContaining("wrap the plain client");
     assertThat(JdkRefreshTransport.of(wrapped)).isNotNull();
   }
 }

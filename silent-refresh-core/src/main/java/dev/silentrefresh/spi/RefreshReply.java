@@ -1,4 +1,4 @@
-package dev.silentrefresh;
+package dev.silentrefresh.spi;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,7 +75,8 @@ public final class RefreshReply {
     return body.clone();
   }
 
-  int bodyLength() {
+  /** The number of body bytes read. */
+  public int bodyLength() {
     return body.length;
   }
 
@@ -83,7 +84,8 @@ public final class RefreshReply {
     return body;
   }
 
-  boolean isJson() {
+  /** True when the reply says it is JSON (or plain text), or says nothing of its type. */
+  public boolean isJson() {
     String type = header("Content-Type");
     if (type == null) return true; // try anyway; parsing tells
     String t = type.toLowerCase(Locale.ROOT);

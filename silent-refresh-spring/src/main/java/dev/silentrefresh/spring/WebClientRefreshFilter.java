@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
  * <pre>{@code
  * WebClient plain = WebClient.create();
  * TokenSession session = TokenSession.builder(dialect, WebClientRefreshTransport.of(plain)).build();
- * WebClient client = plain.mutate().filter(SilentRefreshFilter.of(session)).build();
+ * WebClient client = plain.mutate().filter(WebClientRefreshFilter.of(session)).build();
  * }</pre>
  *
  * <p>Cancelling a request stops its own exchange and releases its reply, but never the refresh other
@@ -33,17 +33,17 @@ import reactor.core.publisher.Mono;
  * nothing is sent) or {@link RefreshFailedException} (a needed refresh failed; the session is kept). Both
  * are checked {@code IOException}s, so {@code block()} rethrows them wrapped, as Reactor does for any.
  */
-public final class SilentRefreshFilter implements ExchangeFilterFunction {
+public final class WebClientRefreshFilter implements ExchangeFilterFunction {
   private final TokenSession session;
 
-  private SilentRefreshFilter(TokenSession session) {
+  private WebClientRefreshFilter(TokenSession session) {
     this.session = session;
   }
 
   /** A filter sending through {@code session}. */
-  public static SilentRefreshFilter of(TokenSession session) {
+  public static WebClientRefreshFilter of(TokenSession session) {
     if (session == null) throw new IllegalArgumentException("session is null");
-    return new SilentRefreshFilter(session);
+    return new WebClientRefreshFilter(session);
   }
 
   @Override
@@ -58,6 +58,6 @@ public final class SilentRefreshFilter implements ExchangeFilterFunction {
 
   @Override
   public String toString() {
-    return "SilentRefreshFilter{" + session + '}';
+    return "WebClientRefreshFilter{" + session + '}';
   }
 }
