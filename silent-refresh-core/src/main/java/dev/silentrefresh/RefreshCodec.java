@@ -6,7 +6,7 @@ import dev.silentrefresh.spi.RefreshRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.silentrefresh.internal.Json;
-import dev.silentrefresh.internal.Jwt;
+import dev.silentrefresh.internal.TokenLifetime;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -96,9 +96,9 @@ final class RefreshCodec {
    *
    * @param previous the tokens the refresh was made with (their refresh token is kept when the reply has
    *     none), or null for a login reply
-   * @param sentAt when the refresh request was sent; {@code expires_in} counts from there
+   * @param receivedAt when the reply arrived (session clock); lifetimes count from there
    */
-  Outcome read(RefreshReply reply, Tokens previous, Instant sentAt) {
+  Outcome read(RefreshReply reply, Tokens previous, Instant receivedAt) {
     int status = reply.status();
     if (reply.bodyLength() > maxReplyBytes) {
       return malformed(status, "the refresh reply is larger than " + maxReplyBytes + " bytes");
@@ -113,7 +113,7 @@ final class RefreshCodec {
     }
     if (status < 200 || status > 299) {
       return Outcome.failed(new RefreshFailedException(RefreshFailedException.Reason.UNEXPECTED_STATUS, status,
-          "the refresh endpoint answered HTTP " + status + describeError(body), null));
+          "the refresh endpoint answered HTTP " + status + describeError(body, previous), null));
     }
     if (body == null) {
       String type = reply.header("Content-Type");
@@ -125,9 +125,9 @@ final class RefreshCodec {
       String refresh = optionalString(body, dialect.refreshTokenPointer(), "refresh token");
       Long expiresIn = optionalSeconds(body, dialect.expiresInPointer());
       Long refreshExpiresIn = optionalSeconds(body, dialect.refreshExpiresInPointer());
-      Instant expiresAt = earlier(expiresIn == null ? null : sentAt.plusSeconds(expiresIn), Jwt.expiry(access));
+      Instant expiresAt = TokenLifetime.expiresAt(expiresIn, access, reply.header("Date"), receivedAt);
       boolean keepsRefresh = refresh == null;
-      Instant refreshExpiresAt = refreshExpiresIn != null ? sentAt.plusSeconds(refreshExpiresIn)
+      Instant refreshExpiresAt = refreshExpiresIn != null && refreshExpiresIn > 0 ? receivedAt.plusSeconds(refreshExpiresIn)
           : keepsRefresh && previous != null ? previous.refreshExpiresAt() : null;
       return Outcome.success(Tokens.builder()
           .accessToken(access)
@@ -141,22 +141,23 @@ final class RefreshCodec {
   }
 
   /**
-   * Both {@code expires_in} and a JWT {@code exp} may be known; they can disagree by up to a second
-   * ({@code exp} has whole seconds), and clock skew adds more. The earlier one is safe.
+   * The reply's OAuth2-style {@code error} code, when it looks like one: a short word that quotes no
+   * token (a server may echo the refresh token there).
    */
-  private static Instant earlier(Instant a, Instant b) {
-    if (a == null) return b;
-    if (b == null) return a;
-    return a.isBefore(b) ? a : b;
-  }
-
-  private static String describeError(JsonNode body) {
+  private static String describeError(JsonNode body, Tokens previous) {
     if (body == null) return "";
     JsonNode error = body.get("error");
-    if (error != null && error.isTextual() && error.asText().matches("[A-Za-z0-9_.-]{1,64}")) {
-      return " (error " + error.asText() + ")";
+    if (error == null || !error.isTextual() || !error.asText().matches("[A-Za-z0-9_.-]{1,40}")) return "";
+    String code = error.asText();
+    if (previous != null && (mentions(code, previous.refreshToken()) || mentions(code, previous.accessToken()))) {
+      return "";
     }
-    return "";
+    return " (error " + code + ")";
+  }
+
+  private static boolean mentions(String text, String token) {
+    if (token == null) return false;
+    return text.contains(token) || token.contains(text) && text.length() >= 8;
   }
 
   private static Outcome malformed(int status, String message) {

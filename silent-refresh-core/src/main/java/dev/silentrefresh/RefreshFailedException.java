@@ -11,7 +11,7 @@ public class RefreshFailedException extends IOException {
   public enum Reason {
     /** The refresh request could not be sent or its reply not received. */
     NETWORK,
-    /** No reply within the refresh timeout. */
+    /** No reply within the refresh timeout, or the refresh took longer than its deadline. */
     TIMEOUT,
     /** The refresh endpoint answered with a 5xx status. */
     SERVER_ERROR,
@@ -20,7 +20,13 @@ public class RefreshFailedException extends IOException {
     /** The reply was not JSON, too large, or lacked a required field. */
     MALFORMED_REPLY,
     /** The store could not be read or written. */
-    STORE
+    STORE,
+    /**
+     * The refresh transport itself broke: it threw an {@link Error} such as a {@link LinkageError} (a
+     * library version mismatch) or returned nothing. Not retried: trying again would only spend the
+     * refresh token.
+     */
+    TRANSPORT_BROKEN
   }
 
   private final Reason reason;
@@ -43,6 +49,7 @@ public class RefreshFailedException extends IOException {
 
   /** True when trying again later may succeed (everything but a misconfiguration-like 4xx). */
   public boolean isRetryable() {
+    if (reason == Reason.TRANSPORT_BROKEN) return false;
     return reason != Reason.UNEXPECTED_STATUS || status == 408 || status == 429;
   }
 }

@@ -28,6 +28,21 @@ public interface TokenStore {
    */
   StoredTokens clear(long expectedVersion) throws IOException;
 
+  /**
+   * Writes {@code next} (null: no session) whatever the store holds, even when what it holds cannot be
+   * read (a corrupt file): a sign-in or sign-out always wins. The default compares and sets in a loop;
+   * stores that can read a corrupt state override it.
+   *
+   * @return the new state
+   */
+  default StoredTokens overwrite(Tokens next) throws IOException {
+    for (;;) {
+      StoredTokens cur = read();
+      StoredTokens written = next == null ? clear(cur.version()) : replace(cur.version(), next);
+      if (written != null) return written;
+    }
+  }
+
   /** A store in this process's memory. */
   static TokenStore inMemory() {
     return new InMemoryTokenStore();
@@ -35,7 +50,9 @@ public interface TokenStore {
 
   /**
    * A store in a JSON file, readable by its owner only where the file system supports it. Writes
-   * replace the file atomically under a file lock, so several processes may share it.
+   * replace the file atomically under a file lock, and it brings a {@link dev.silentrefresh.spi.RefreshLock}
+   * (an OS file lock held across each refresh), so several sessions and processes may share it and
+   * still refresh once per expiry.
    */
   static TokenStore file(Path path) {
     return new FileTokenStore(path);

@@ -36,7 +36,7 @@ class SecretsTest {
           return f;
         }).retry(1, java.time.Duration.ZERO, java.time.Duration.ZERO).build();
     session.signIn(TOKENS);
-    Throwable error = catchThrowable(() -> session.refreshAfterRejection(TOKENS).get(5, TimeUnit.SECONDS));
+    Throwable error = catchThrowable(() -> dev.silentrefresh.spi.SessionCalls.of(session).refreshAfterRejection(TOKENS).get(5, TimeUnit.SECONDS));
     assertThat(error.getCause()).isInstanceOf(RefreshFailedException.class);
     String printed = everything(error);
     assertThat(printed).contains("connection reset").contains("details withheld")

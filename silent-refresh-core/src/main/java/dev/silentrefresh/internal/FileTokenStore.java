@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.silentrefresh.StoredTokens;
 import dev.silentrefresh.TokenStore;
 import dev.silentrefresh.Tokens;
+import dev.silentrefresh.spi.RefreshLock;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -16,61 +17,97 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link TokenStore} in one JSON file. Writes take a lock file (between processes) and a lock per
  * path (between threads), compare the version, write a temporary file and move it over the old one
- * atomically; a reader never sees half a file.
+ * atomically; a reader never sees half a file. As a {@link RefreshLock} it holds a second lock file
+ * ({@code <name>.refresh-lock}) across a whole refresh, so processes sharing the file refresh once.
  */
-public final class FileTokenStore implements TokenStore {
-  private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+public final class FileTokenStore implements TokenStore, RefreshLock {
+  private static final ConcurrentHashMap<Path, ReentrantLock> WRITE_LOCKS = new ConcurrentHashMap<>();
+  /** In-JVM part of the refresh lock: a JVM may hold an OS file lock only once per file. */
+  private static final ConcurrentHashMap<Path, Semaphore> REFRESH_LOCKS = new ConcurrentHashMap<>();
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final long LOCK_POLL_MILLIS = 10;
 
   private final Path path;
   private final Path lockPath;
+  private final Path refreshLockPath;
 
   public FileTokenStore(Path path) {
     if (path == null) throw new IllegalArgumentException("path is null");
     this.path = path.toAbsolutePath().normalize();
     this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
+    this.refreshLockPath = this.path.resolveSibling(this.path.getFileName() + ".refresh-lock");
   }
 
   @Override
   public StoredTokens read() throws IOException {
-    byte[] bytes;
+    return decode(readBytes());
+  }
+
+  private byte[] readBytes() throws IOException {
     try {
-      bytes = Files.readAllBytes(path);
+      return Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
-      return StoredTokens.empty();
+      return null;
+    } catch (IOException e) {
+      throw new IOException("could not read token file " + path + ": " + reason(e), e);
     }
-    return decode(bytes);
   }
 
   @Override
   public StoredTokens replace(long expectedVersion, Tokens next) throws IOException {
     if (next == null) throw new IllegalArgumentException("tokens are null; use clear()");
-    return write(expectedVersion, next);
+    return write(expectedVersion, next, false);
   }
 
   @Override
   public StoredTokens clear(long expectedVersion) throws IOException {
-    return write(expectedVersion, null);
+    return write(expectedVersion, null, false);
   }
 
-  private StoredTokens write(long expectedVersion, Tokens next) throws IOException {
-    ReentrantLock threadLock = LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
+  /** Replaces whatever the file holds, a corrupt file included (its version then restarts above any likely one). */
+  @Override
+  public StoredTokens overwrite(Tokens next) throws IOException {
+    return write(0, next, true);
+  }
+
+  private StoredTokens write(long expectedVersion, Tokens next, boolean whatever) throws IOException {
+    ReentrantLock threadLock = WRITE_LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
     threadLock.lock();
     try {
-      Files.createDirectories(path.getParent());
+      try {
+        Files.createDirectories(path.getParent());
+      } catch (IOException e) {
+        throw new IOException("could not create the directory of token file " + path + ": " + reason(e), e);
+      }
       try (FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
            FileLock ignored = channel.lock()) {
-        StoredTokens cur = read();
-        if (cur.version() != expectedVersion) return null;
-        StoredTokens written = new StoredTokens(next, cur.version() + 1);
+        long version;
+        if (whatever) {
+          StoredTokens cur;
+          try {
+            cur = read();
+          } catch (IOException unreadable) {
+            cur = new StoredTokens(null, Math.max(1, System.currentTimeMillis()));
+          }
+          version = cur.version() + 1;
+        } else {
+          StoredTokens cur = read();
+          if (cur.version() != expectedVersion) return null;
+          version = cur.version() + 1;
+        }
+        StoredTokens written = new StoredTokens(next, version);
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         createOwnerOnly(tmp);
@@ -81,10 +118,86 @@ public final class FileTokenStore implements TokenStore {
           Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
         }
         return written;
+      } catch (IOException e) {
+        if (e.getMessage() != null && e.getMessage().contains(path.toString())) throw e;
+        throw new IOException("could not write token file " + path + ": " + reason(e), e);
       }
     } finally {
       threadLock.unlock();
     }
+  }
+
+  @Override
+  public Lease acquire(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Semaphore inJvm = REFRESH_LOCKS.computeIfAbsent(refreshLockPath, p -> new Semaphore(1));
+    if (!inJvm.tryAcquire(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS)) return null;
+    FileChannel channel = null;
+    try {
+      Files.createDirectories(path.getParent());
+      channel = FileChannel.open(refreshLockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      for (;;) {
+        FileLock lock = channel.tryLock();
+        if (lock != null) return new FileLease(inJvm, channel, lock);
+        if (System.nanoTime() - deadline >= 0) break;
+        Thread.sleep(LOCK_POLL_MILLIS); // another process refreshes; OS file locks cannot wait with a timeout
+      }
+    } catch (IOException e) {
+      closeQuietly(channel);
+      inJvm.release();
+      throw new IOException("could not lock " + refreshLockPath + ": " + reason(e), e);
+    } catch (InterruptedException | RuntimeException e) {
+      closeQuietly(channel);
+      inJvm.release();
+      throw e;
+    }
+    closeQuietly(channel);
+    inJvm.release();
+    return null;
+  }
+
+  private static final class FileLease implements Lease {
+    private final Semaphore inJvm;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final AtomicBoolean open = new AtomicBoolean(true);
+
+    FileLease(Semaphore inJvm, FileChannel channel, FileLock lock) {
+      this.inJvm = inJvm;
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    @Override
+    public void close() {
+      if (!open.compareAndSet(true, false)) return;
+      try {
+        lock.release();
+      } catch (IOException ignored) {
+        // closing the channel releases it too
+      }
+      closeQuietly(channel);
+      inJvm.release();
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel == null) return;
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // nothing left to release
+    }
+  }
+
+  private static String reason(IOException e) {
+    String m = e.getMessage();
+    String kind = e.getClass().getSimpleName();
+    if (e instanceof java.nio.file.FileSystemException) {
+      String r = ((java.nio.file.FileSystemException) e).getReason();
+      return kind + (r == null ? "" : " (" + r + ")");
+    }
+    return kind + (m == null ? "" : " (" + m + ")");
   }
 
   private static void createOwnerOnly(Path file) throws IOException {
@@ -109,15 +222,16 @@ public final class FileTokenStore implements TokenStore {
   }
 
   private StoredTokens decode(byte[] bytes) throws IOException {
+    if (bytes == null) return StoredTokens.empty();
     JsonNode o;
     try {
       o = Json.parse(bytes);
     } catch (IOException e) {
-      throw new IOException("token file " + path + " is not valid JSON; fix or delete it", null);
+      throw new IOException("token file " + path + " is not valid JSON; fix or delete it, or sign in again", null);
     }
     JsonNode version = o.get("version");
     if (!o.isObject() || version == null || !version.canConvertToLong()) {
-      throw new IOException("token file " + path + " has no numeric \"version\"; fix or delete it");
+      throw new IOException("token file " + path + " has no numeric \"version\"; fix or delete it, or sign in again");
     }
     JsonNode access = o.get("accessToken");
     if (access == null || access.isNull()) return new StoredTokens(null, version.asLong());
@@ -130,7 +244,7 @@ public final class FileTokenStore implements TokenStore {
           .build();
       return new StoredTokens(tokens, version.asLong());
     } catch (IllegalArgumentException e) {
-      throw new IOException("token file " + path + " is invalid: " + e.getMessage() + "; fix or delete it");
+      throw new IOException("token file " + path + " is invalid: " + e.getMessage() + "; fix or delete it, or sign in again");
     }
   }
 

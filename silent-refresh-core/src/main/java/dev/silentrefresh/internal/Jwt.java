@@ -1,37 +1,46 @@
 package dev.silentrefresh.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Instant;
 import java.util.Base64;
 
-/** Reads claims of a JWT without verifying it (the client only needs to know when it expires). */
+/**
+ * Reads the time claims of a JWT without verifying it (the client only needs to know how long it
+ * lives). Lenient on purpose: an unreadable claim is treated as absent, so a quirky token never costs
+ * a session its freshly rotated refresh token.
+ */
 public final class Jwt {
+  /** Claims beyond this many seconds from the epoch (year 5138) are treated as absent. */
+  private static final long MAX_SECONDS = 100_000_000_000L;
+
+  /** The {@code exp} and {@code iat} claims in epoch seconds; either may be null. */
+  public static final class Times {
+    public final Long exp;
+    public final Long iat;
+
+    Times(Long exp, Long iat) {
+      this.exp = exp;
+      this.iat = iat;
+    }
+  }
+
   private Jwt() {}
 
-  /**
-   * The {@code exp} claim of {@code token} when it is a JWT; null when it is an opaque token or has no
-   * {@code exp}.
-   *
-   * @throws IllegalArgumentException when the token has a JWT header but an unreadable payload or a
-   *     non-numeric {@code exp} (the message never contains the token)
-   */
-  public static Instant expiry(String token) {
+  /** The time claims of {@code token}, or null when it is not a JWT (an opaque token, dots or not). */
+  public static Times times(String token) {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3) return null;
     JsonNode header = decode(parts[0]);
-    if (header == null || !header.isObject() || !header.has("alg")) return null; // opaque token with dots
+    if (header == null || !header.isObject() || !header.has("alg")) return null;
     JsonNode payload = decode(parts[1]);
-    if (payload == null || !payload.isObject()) {
-      throw new IllegalArgumentException("the access token has a JWT header but its payload is not a JSON object");
-    }
-    JsonNode exp = payload.get("exp");
-    if (exp == null || exp.isNull()) return null;
-    if (!exp.isNumber()) {
-      throw new IllegalArgumentException("the access token's JWT exp claim is " + Json.describe(exp) + ", expected a number");
-    }
-    long seconds = exp.asLong();
-    if (seconds <= 0) throw new IllegalArgumentException("the access token's JWT exp claim is not a positive time");
-    return Instant.ofEpochSecond(seconds);
+    if (payload == null || !payload.isObject()) return new Times(null, null);
+    return new Times(seconds(payload.get("exp")), seconds(payload.get("iat")));
+  }
+
+  private static Long seconds(JsonNode n) {
+    if (n == null || !n.isNumber()) return null;
+    double v = n.asDouble();
+    if (!(v > 0) || v > MAX_SECONDS) return null;
+    return (long) v;
   }
 
   private static JsonNode decode(String part) {

@@ -1,0 +1,1050 @@
+package dev.silentrefresh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.silentrefresh.internal.HeldTokens;
+import dev.silentrefresh.internal.HeldTokens.Generation;
+import dev.silentrefresh.internal.Json;
+import dev.silentrefresh.internal.LatencyWindow;
+import dev.silentrefresh.internal.Origins;
+import dev.silentrefresh.internal.RefreshFlight;
+import dev.silentrefresh.internal.Scheduler;
+import dev.silentrefresh.internal.TokenLifetime;
+import dev.silentrefresh.spi.Exchange;
+import dev.silentrefresh.spi.RefreshLock;
+import dev.silentrefresh.spi.RefreshReply;
+import dev.silentrefresh.spi.RefreshRequest;
+import dev.silentrefresh.spi.RefreshTransport;
+import dev.silentrefresh.spi.SessionCalls;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The algorithm of a {@link TokenSession} (docs/DESIGN.md, "The algorithm"): which token a request
+ * carries, what a reply means, when to replay, and the one refresh (or re-login) all requests share.
+ * Its state is two holders, each keeping its own invariants: {@link HeldTokens} (what is held only
+ * moves forward; a sign-in or sign-out wins) and {@link RefreshFlight} (lands exactly once; counts and
+ * completes its waiters on the executor).
+ *
+ * <p>Threads: request methods run on the caller's thread (or, for async sends, the client's). Every
+ * step of a refresh runs on {@link #executor}: store reads and writes, the refresh lock, listeners of
+ * refresh events, the login handler, and waiters' continuations. The shared timer only hands over.
+ */
+final class Engine implements SessionCalls {
+  private static final Logger LOG = Logger.getLogger(TokenSession.class.getName());
+  /** How many times one request may be replayed after rejections (at most three sends). */
+  static final int MAX_REPLAYS = 2;
+  /**
+   * How many refreshes in a row may follow rejections of tokens that were never accepted, before
+   * further refreshes back off: the burst bound, whatever the number of requests in it.
+   */
+  static final int MAX_UNACCEPTED_REFRESHES = 2;
+  /** How often a blocking wait for a refresh looks whether its request was cancelled. */
+  private static final long CANCEL_CHECK_MILLIS = 20;
+
+  private final Dialect dialect;
+  private final RefreshTransport transport;
+  private final TokenStore store;
+  private final RefreshLock lock;
+  private final Clock clock;
+  private final Set<URI> scope;
+  private final Duration blockingMargin;
+  private final Duration refreshAhead;
+  private final Duration refreshTimeout;
+  private final Duration refreshDeadline;
+  private final Duration loginTimeout;
+  private final int maxAttempts;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final int maxBodyPeekBytes;
+  private final Duration bodyPeekTimeout;
+  private final List<SessionListener> listeners;
+  private final LoginHandler loginHandler;
+  private final RefreshCodec codec;
+  private final Executor executor;
+
+  private final HeldTokens held = new HeldTokens();
+  private final AtomicReference<RefreshFlight<Generation>> inFlight = new AtomicReference<>();
+  /** The last refresh call sent; a new one never starts while it is pending (no two attempts overlap). */
+  private final AtomicReference<CompletableFuture<?>> pendingCall =
+      new AtomicReference<>(CompletableFuture.completedFuture(null));
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final LatencyWindow latency = new LatencyWindow();
+  private final AtomicBoolean saveScheduled = new AtomicBoolean();
+  /** After a failed refresh, no background refresh starts before this (requests that need one still may). */
+  private volatile Instant backgroundPausedUntil = Instant.MIN;
+
+  Engine(TokenSession.Builder b, Set<URI> scope, List<SessionListener> listeners) {
+    this.dialect = b.dialect;
+    this.transport = b.transport;
+    this.store = b.store;
+    this.lock = b.refreshLock != null ? b.refreshLock
+        : b.store instanceof RefreshLock ? (RefreshLock) b.store : null;
+    this.clock = b.clock;
+    this.scope = scope;
+    this.blockingMargin = b.blockingMargin;
+    this.refreshAhead = b.refreshAhead;
+    this.refreshTimeout = b.refreshTimeout;
+    this.refreshDeadline = b.refreshDeadline != null ? b.refreshDeadline
+        : b.refreshTimeout.multipliedBy(b.maxAttempts).plus(b.maxBackoff.multipliedBy(b.maxAttempts - 1L));
+    this.loginTimeout = b.loginTimeout;
+    this.maxAttempts = b.maxAttempts;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.maxBodyPeekBytes = b.maxBodyPeekBytes;
+    this.bodyPeekTimeout = b.bodyPeekTimeout;
+    this.listeners = listeners;
+    this.loginHandler = b.loginHandler;
+    this.codec = new RefreshCodec(dialect, b.maxRefreshReplyBytes, refreshTimeout);
+    this.executor = b.executor;
+  }
+
+  // ---- SessionCalls: what adapters see -----------------------------------------------------------
+
+  @Override
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  @Override
+  public boolean inScope(URI uri) {
+    if (uri == null) return false;
+    for (URI origin : scope) {
+      if (Origins.sameOrigin(origin, uri)) return true;
+    }
+    return false;
+  }
+
+  @Override
+  public boolean wantsBody(int status, String contentType, long contentLength) {
+    if (!dialect.needsBody(status)) return false;
+    if (contentLength > maxBodyPeekBytes) return false;
+    return contentType == null || contentType.toLowerCase(Locale.ROOT).contains("json");
+  }
+
+  @Override
+  public int maxBodyPeekBytes() {
+    return maxBodyPeekBytes;
+  }
+
+  @Override
+  public Duration bodyPeekTimeout() {
+    return bodyPeekTimeout;
+  }
+
+  @Override
+  public boolean peekIsEnough(byte[] bytes, int length) {
+    return Json.firstValueCompleteOrNotJson(bytes, length);
+  }
+
+  @Override
+  public Executor executor() {
+    return executor;
+  }
+
+  @Override
+  public CompletableFuture<Tokens> tokenForSend() {
+    return tokenToSend().thenApply(Generation::tokens);
+  }
+
+  @Override
+  public CompletableFuture<Tokens> refreshAfterRejection(Tokens sent) {
+    if (sent == null) throw new IllegalArgumentException("sent is null");
+    Generation cur;
+    try {
+      cur = held();
+    } catch (IOException e) {
+      return failed(e);
+    }
+    if (cur.isPresent() && cur.tokens().accessToken().equals(sent.accessToken())) {
+      CompletableFuture<Generation> next = renewAfterRejection(cur);
+      return next == null ? CompletableFuture.completedFuture(cur.tokens()) : next.thenApply(Generation::tokens);
+    }
+    return afterReplaced(cur).thenApply(Generation::tokens);
+  }
+
+  // ---- signing in and out (TokenSession's) ---------------------------------------------------------
+
+  void signIn(Tokens tokens) throws IOException {
+    if (tokens == null) throw new IllegalArgumentException("tokens are null");
+    Instant now = clock.instant();
+    StoredTokens written = storeOp(() -> store.overwrite(withJwtExpiry(tokens, now)), "save the new tokens to");
+    supersedeFlight(held.switchAccount(written, now, null), true);
+    emit(SessionListener::signedIn);
+  }
+
+  void signOut() throws IOException {
+    StoredTokens written = storeOp(() -> store.overwrite(null), "clear");
+    supersedeFlight(held.switchAccount(written, clock.instant(), LoginRequiredException.Reason.SIGNED_OUT), false);
+    emit(SessionListener::signedOut);
+  }
+
+  Tokens signInWithReply(byte[] loginReplyJson) throws IOException {
+    Tokens tokens = dialect.readTokens(loginReplyJson, clock.instant());
+    signIn(tokens);
+    return tokens;
+  }
+
+  boolean isSignedIn() throws IOException {
+    return held().isPresent();
+  }
+
+  int waitingForRefresh() {
+    return waiting.get();
+  }
+
+  /**
+   * A sign-in or sign-out landed: the flight in the air (started before it) no longer speaks for this
+   * session. A re-login's waiters continue with the signed-in tokens (a login is what they waited for);
+   * a refresh's waiters fail, so that no request of one account is replayed as another.
+   */
+  private void supersedeFlight(Generation now, boolean signedIn) {
+    RefreshFlight<Generation> f = inFlight.get();
+    if (f == null || f.epoch >= now.epoch) return;
+    inFlight.compareAndSet(f, null);
+    if (signedIn && f.isRelogin()) {
+      f.land(now);
+    } else {
+      f.fail(signedOut(signedIn));
+    }
+  }
+
+  // ---- sending requests -----------------------------------------------------------------------------
+
+  @Override
+  public <R> R execute(URI uri, Exchange.Blocking<R> exchange) throws IOException {
+    if (!inScope(uri)) return exchange.send(null);
+    Generation sent = await(tokenToSend(), exchange);
+    for (int replays = 0; ; replays++) {
+      long started = System.nanoTime();
+      R reply = exchange.send(headerValue(sent));
+      latency.record(System.nanoTime() - started);
+      CompletableFuture<Generation> next = afterReply(exchange, reply, sent, replays);
+      if (next == null) return reply;
+      exchange.discard(reply);
+      sent = await(next, exchange);
+      emit(SessionListener::replayed);
+    }
+  }
+
+  @Override
+  public <R> CompletableFuture<R> executeAsync(URI uri, Exchange.Async<R> exchange) {
+    if (!inScope(uri)) return exchange.send(null);
+    AsyncRequest<R> request = new AsyncRequest<>(exchange);
+    request.after(tokenToSend(), sent -> request.send(sent, 0));
+    return request.result;
+  }
+
+  /**
+   * One asynchronous request: its result, and the stage it waits on now (a refresh or a send), which
+   * cancelling the result cancels. Once the result is done — cancelled included — nothing more is sent.
+   */
+  private final class AsyncRequest<R> {
+    final CompletableFuture<R> result = new CompletableFuture<>();
+    final Exchange.Async<R> exchange;
+    volatile CompletableFuture<?> waitingOn;
+
+    AsyncRequest(Exchange.Async<R> exchange) {
+      this.exchange = exchange;
+      result.whenComplete((r, e) -> {
+        CompletableFuture<?> w = waitingOn;
+        if (result.isCancelled() && w != null) w.cancel(false);
+      });
+    }
+
+    void after(CompletableFuture<Generation> tokens, Consumer<Generation> then) {
+      waitingOn = tokens;
+      if (result.isCancelled()) tokens.cancel(false);
+      tokens.whenComplete((gen, error) -> {
+        if (result.isDone()) return;
+        if (error != null) {
+          result.completeExceptionally(unwrap(error));
+          return;
+        }
+        try {
+          then.accept(gen);
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+      });
+    }
+
+    void send(Generation sent, int replays) {
+      if (result.isDone() || exchange.isCancelled()) {
+        result.cancel(false);
+        return;
+      }
+      long started = System.nanoTime();
+      CompletableFuture<R> sending = exchange.send(headerValue(sent));
+      waitingOn = sending;
+      sending.whenComplete((reply, error) -> {
+        latency.record(System.nanoTime() - started);
+        if (error != null) {
+          result.completeExceptionally(unwrap(error));
+          return;
+        }
+        try {
+          CompletableFuture<Generation> next = afterReply(exchange, reply, sent, replays);
+          if (next == null) {
+            if (!result.complete(reply)) exchange.discard(reply); // cancelled meanwhile
+            return;
+          }
+          exchange.discard(reply);
+          after(next, fresh -> {
+            emit(SessionListener::replayed);
+            send(fresh, replays + 1);
+          });
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+      });
+    }
+  }
+
+  /**
+   * Classifies a reply and decides what follows: null hands it to the caller; otherwise the tokens to
+   * replay with (a future, as they may need a refresh), or a failed future when the session is over.
+   */
+  private <R> CompletableFuture<Generation> afterReply(Exchange<R> exchange, R reply, Generation sent, int replays) {
+    int status = exchange.status(reply);
+    JsonNode body = dialect.needsBody(status) ? Json.parseOrNull(exchange.body(reply)) : null;
+    boolean ended = matchesAny(dialect.sessionEnded(), status, exchange, reply, body);
+    boolean rejected = !ended && matchesAny(dialect.accessTokenRejected(), status, exchange, reply, body);
+    if (!ended && !rejected) {
+      sent.markAccepted();
+      return null;
+    }
+    if (replays >= MAX_REPLAYS) {
+      if (!ended) return null; // refused again: no loop, the caller gets the reply as it is
+      endSession(sent).exceptionally(e -> null); // fresh tokens keep being refused as ended: the session is over
+      return failed(new LoginRequiredException(LoginRequiredException.Reason.SESSION_ENDED,
+          "the backend ended the session (freshly issued tokens were refused as ended)"));
+    }
+    String notReplayable = exchange.notReplayableReason();
+    if (notReplayable != null) {
+      // Still renew the session so the caller's retry works, but hand back the reply we have.
+      CompletableFuture<Generation> renewal = ended ? endSession(sent) : renewAfterRejection(sent);
+      if (renewal != null) renewal.exceptionally(e -> null);
+      emit(l -> l.replaySkipped(notReplayable));
+      return null;
+    }
+    return ended ? endSession(sent) : renewAfterRejection(sent);
+  }
+
+  private <R> boolean matchesAny(List<Signal> signals, int status, Exchange<R> exchange, R reply, JsonNode body) {
+    for (Signal s : signals) {
+      if (s.matches(status, name -> exchange.header(reply, name), body)) return true;
+    }
+    return false;
+  }
+
+  private String headerValue(Generation g) {
+    return dialect.tokenHeaderValue(g.tokens().accessToken());
+  }
+
+  // ---- the token to send -----------------------------------------------------------------------------
+
+  /**
+   * The tokens to send now. Waits for a refresh when one is in flight because the current token is
+   * known to be bad, or when the token is inside the blocking margin of its expiry; inside the
+   * earlier refresh-ahead window it returns the current token and starts one refresh in the background.
+   */
+  private CompletableFuture<Generation> tokenToSend() {
+    Generation h;
+    try {
+      h = held();
+    } catch (IOException e) {
+      return failed(e);
+    }
+    RefreshFlight<Generation> flight = inFlight.get();
+    if (flight != null && (flight.tokenKnownBad() || !h.isPresent())) return join(flight);
+    if (!h.isPresent()) return relogin(h, noSession());
+    Instant expiresAt = h.tokens().expiresAt();
+    if (expiresAt == null) return CompletableFuture.completedFuture(h);
+    Duration lifetime = Duration.between(h.receivedAt, expiresAt);
+    Instant now = clock.instant();
+    Duration margin = blockingMargin(lifetime);
+    if (!now.isBefore(expiresAt.minus(margin))) return refresh(h, true);
+    if (!now.isBefore(expiresAt.minus(refreshAhead(lifetime, margin))) && !now.isBefore(backgroundPausedUntil)
+        && flight == null) {
+      startFlight(h, false, false, false, f -> attempt(f, h, 1)); // stale-while-refresh: nobody waits on it
+    }
+    return CompletableFuture.completedFuture(h);
+  }
+
+  /**
+   * Within this time of expiry a token is not sent: the configured margin (at most a tenth of the
+   * lifetime), grown to cover observed request latency (one and a half times its high percentile, at
+   * most half the lifetime), so a token never expires in transit on a slow network or a busy machine.
+   */
+  private Duration blockingMargin(Duration lifetime) {
+    Duration configured = atMost(blockingMargin, fraction(lifetime, 10));
+    Duration observed = atMost(latency.high().multipliedBy(3).dividedBy(2), fraction(lifetime, 2));
+    return configured.compareTo(observed) >= 0 ? configured : observed;
+  }
+
+  /** The refresh-ahead window: at most a quarter of the lifetime, and always twice the margin (within half). */
+  private Duration refreshAhead(Duration lifetime, Duration margin) {
+    Duration configured = atMost(refreshAhead, fraction(lifetime, 4));
+    Duration beyondMargin = atMost(margin.multipliedBy(2), fraction(lifetime, 2));
+    return configured.compareTo(beyondMargin) >= 0 ? configured : beyondMargin;
+  }
+
+  private static Duration fraction(Duration lifetime, int divisor) {
+    return lifetime.isNegative() ? Duration.ZERO : lifetime.dividedBy(divisor);
+  }
+
+  private static Duration atMost(Duration d, Duration cap) {
+    return d.compareTo(cap) > 0 ? cap : d;
+  }
+
+  /**
+   * What to replay with after the backend rejected {@code sent}: the held tokens when they are newer
+   * (no refresh), else the one shared refresh; null when refreshes are held back because fresh tokens
+   * keep being rejected (the caller then gets the rejected reply).
+   */
+  private CompletableFuture<Generation> renewAfterRejection(Generation sent) {
+    Generation cur;
+    try {
+      cur = held();
+    } catch (IOException e) {
+      return failed(e);
+    }
+    if (cur.epoch != sent.epoch) return failed(signedOut(cur.isPresent()));
+    if (cur.isNewerThan(sent)) return afterReplaced(cur);
+    RefreshFlight<Generation> flight = inFlight.get();
+    if (flight != null) {
+      flight.markTokenKnownBad();
+      return join(flight);
+    }
+    if (cur.rejectedStreak >= MAX_UNACCEPTED_REFRESHES && !cur.accepted()) {
+      Instant now = clock.instant();
+      cur.holdRefreshesUntil(now.plus(burstBackoff(cur.rejectedStreak)));
+      if (now.isBefore(cur.refreshesHeldUntil())) return null;
+    }
+    return refresh(cur, true);
+  }
+
+  /** The session moved past the tokens a request sent: replay with what it holds now, or say why not. */
+  private CompletableFuture<Generation> afterReplaced(Generation cur) {
+    if (cur.isPresent()) return CompletableFuture.completedFuture(cur);
+    RefreshFlight<Generation> flight = inFlight.get();
+    if (flight != null) return join(flight);
+    return relogin(cur, ended(cur));
+  }
+
+  private long burstBackoffMillis(int streak) {
+    long base = initialBackoff.toMillis() << Math.min(Math.max(streak - MAX_UNACCEPTED_REFRESHES, 0), 20);
+    return Math.min(Math.max(base, 1), Math.max(maxBackoff.toMillis(), 1));
+  }
+
+  private Duration burstBackoff(int streak) {
+    return Duration.ofMillis(burstBackoffMillis(streak));
+  }
+
+  /** Ends the session after an API reply said it is over, unless {@code sent} was already replaced. */
+  private CompletableFuture<Generation> endSession(Generation sent) {
+    Generation cur;
+    try {
+      cur = held();
+    } catch (IOException e) {
+      return failed(e);
+    }
+    if (cur.epoch != sent.epoch) return failed(signedOut(cur.isPresent()));
+    if (cur.isNewerThan(sent)) return afterReplaced(cur);
+    return startFlight(cur, true, false, true, f -> sessionOver(f, cur,
+        new LoginRequiredException(LoginRequiredException.Reason.SESSION_ENDED, "the backend ended the session")));
+  }
+
+  private CompletableFuture<Generation> relogin(Generation seen, LoginRequiredException reason) {
+    if (loginHandler == null) return failed(reason);
+    return startFlight(seen, true, true, true, f -> {
+      emit(l -> l.loginRequired(reason));
+      runLoginHandler(f, seen, reason);
+    });
+  }
+
+  // ---- the one flight ---------------------------------------------------------------------------------
+
+  private CompletableFuture<Generation> refresh(Generation seen, boolean tokenKnownBad) {
+    return startFlight(seen, tokenKnownBad, false, true, f -> attempt(f, seen, 1));
+  }
+
+  /**
+   * Joins the flight in the air, or, when none is and the session still holds {@code seen}, starts one
+   * running {@code body} on the executor. When the session moved past {@code seen} meanwhile, returns
+   * what it holds. {@code waits}: the caller waits on the result (else null is returned).
+   */
+  private CompletableFuture<Generation> startFlight(Generation seen, boolean tokenKnownBad, boolean relogin,
+      boolean waits, Consumer<RefreshFlight<Generation>> body) {
+    for (;;) {
+      RefreshFlight<Generation> flight = inFlight.get();
+      if (flight != null) {
+        if (tokenKnownBad) flight.markTokenKnownBad();
+        return waits ? join(flight) : null;
+      }
+      Generation cur = held.get();
+      if (cur.epoch != seen.epoch) return waits ? failed(signedOut(cur.isPresent())) : null;
+      if (cur.isNewerThan(seen)) return waits ? afterReplaced(cur) : null;
+      Duration deadline = relogin ? loginTimeout : refreshDeadline;
+      RefreshFlight<Generation> mine = new RefreshFlight<>(seen.epoch, relogin, tokenKnownBad, deadline.toNanos(), executor);
+      if (inFlight.compareAndSet(null, mine)) {
+        CompletableFuture<Generation> waiter = waits ? join(mine) : null;
+        armDeadline(mine);
+        Scheduler.run(executor, () -> guarded(mine, () -> body.accept(mine)));
+        return waiter;
+      }
+    }
+  }
+
+  /** Fails {@code flight} when its deadline passes (re-armed when a login moved the deadline). */
+  private void armDeadline(RefreshFlight<Generation> flight) {
+    long millis = TimeUnit.NANOSECONDS.toMillis(flight.nanosLeft()) + 1;
+    Scheduler.later(millis, executor, () -> {
+      if (flight.hasLanded()) return;
+      if (flight.nanosLeft() > 0) {
+        armDeadline(flight);
+      } else if (flight.isRelogin()) {
+        failFlight(flight, new LoginRequiredException(LoginRequiredException.Reason.LOGIN_FAILED,
+            "the login handler did not sign in within " + loginTimeout.toMillis() + " ms"));
+      } else {
+        failFlight(flight, new RefreshFailedException(RefreshFailedException.Reason.TIMEOUT, 0,
+            "the refresh did not finish within its deadline of " + refreshDeadline.toMillis() + " ms", null));
+      }
+    });
+  }
+
+  /** Runs a step of {@code flight}; whatever it throws lands the flight as a failure (never a hang). */
+  private void guarded(RefreshFlight<Generation> flight, Runnable step) {
+    try {
+      step.run();
+    } catch (Throwable t) {
+      failFlight(flight, broken("the refresh failed unexpectedly", t));
+    }
+  }
+
+  /**
+   * One try at the refresh endpoint, under the refresh lock when there is one: re-read the store, adopt
+   * what another session or process wrote, else send the refresh. Never while an earlier call is pending.
+   */
+  private void attempt(RefreshFlight<Generation> flight, Generation seen, int attemptNo) {
+    if (flight.hasLanded()) return;
+    CompletableFuture<?> pending = pendingCall.get();
+    if (!pending.isDone()) { // an earlier call may still answer (and is adopted if it does): wait for it
+      pending.whenComplete((r, e) -> Scheduler.run(executor, () -> guarded(flight, () -> attempt(flight, seen, attemptNo))));
+      return;
+    }
+    RefreshLock.Lease lease = null;
+    if (lock != null) {
+      lease = acquireLock(flight);
+      if (lease == null) return; // the flight landed (adopted, or failed) while waiting for the lock
+    }
+    boolean handedOver = false;
+    try {
+      if (flight.hasLanded()) return;
+      Generation base = held.get();
+      if (base.epoch != flight.epoch) {
+        failFlight(flight, signedOut(base.isPresent()));
+        return;
+      }
+      if (base.isNewerThan(seen)) { // a late reply or another flight already replaced what we set out to refresh
+        if (base.isPresent()) landFlight(flight, base);
+        else failFlight(flight, ended(base));
+        return;
+      }
+      StoredTokens latest = readStore();
+      if (latest.version() > base.version()) { // another session or process refreshed (or signed out)
+        adopt(flight, base, latest);
+        return;
+      }
+      Tokens tokens = base.tokens();
+      if (tokens == null) {
+        sessionOver(flight, base, noSession());
+        return;
+      }
+      if (tokens.refreshToken() == null) {
+        sessionOver(flight, base, new LoginRequiredException(LoginRequiredException.Reason.REFRESH_REJECTED,
+            "the session has no refresh token and its access token was rejected"));
+        return;
+      }
+      RefreshRequest request = codec.request(tokens);
+      CompletableFuture<RefreshReply> call;
+      try {
+        call = transport.execute(request);
+        if (call == null) throw new IllegalStateException("the RefreshTransport returned no future");
+      } catch (Throwable t) {
+        failFlight(flight, broken("the RefreshTransport threw", Secrets.withoutTokens(t, tokens)));
+        return;
+      }
+      RefreshLock.Lease heldLease = lease;
+      handedOver = true;
+      pendingCall.set(call.whenCompleteAsync((reply, error) -> {
+        try {
+          onReply(flight, attemptNo, base, tokens, reply, error);
+        } catch (Throwable t) {
+          failFlight(flight, broken("could not handle the refresh reply", t));
+        } finally {
+          if (heldLease != null) heldLease.close();
+        }
+      }, runner())); // pending until the reply is handled: the next attempt sees its outcome
+    } finally {
+      if (!handedOver && lease != null) lease.close();
+    }
+  }
+
+  /** Takes the refresh lock within the flight's deadline; null when the flight landed instead. */
+  private RefreshLock.Lease acquireLock(RefreshFlight<Generation> flight) {
+    RefreshLock.Lease lease;
+    try {
+      lease = lock.acquire(Duration.ofNanos(Math.max(flight.nanosLeft(), 0)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failFlight(flight, new RefreshFailedException(RefreshFailedException.Reason.STORE, 0,
+          "interrupted while waiting for the refresh lock", e));
+      return null;
+    } catch (IOException | RuntimeException e) {
+      failFlight(flight, new RefreshFailedException(RefreshFailedException.Reason.STORE, 0,
+          "could not take the refresh lock: " + e.getMessage(), e));
+      return null;
+    }
+    if (lease != null) return lease;
+    // Someone held it past our deadline: if they refreshed meanwhile, their tokens are ours too.
+    Generation base = held.get();
+    try {
+      StoredTokens latest = readStore();
+      if (latest.version() > base.version()) {
+        adopt(flight, base, latest);
+        return null;
+      }
+    } catch (RuntimeException e) {
+      // fall through to the timeout
+    }
+    failFlight(flight, new RefreshFailedException(RefreshFailedException.Reason.TIMEOUT, 0,
+        "another session or process held the refresh lock past this refresh's deadline", null));
+    return null;
+  }
+
+  /**
+   * What a refresh reply means. A success is kept even when it arrives after its flight gave up (a
+   * late reply): the server has rotated the refresh token, and dropping the new one would end the session.
+   */
+  private void onReply(RefreshFlight<Generation> flight, int attemptNo, Generation base, Tokens sentWith,
+      RefreshReply reply, Throwable error) {
+    Instant receivedAt = clock.instant();
+    RefreshCodec.Outcome outcome;
+    if (error != null) {
+      Throwable cause = Secrets.withoutTokens(unwrap(error), sentWith);
+      if (cause instanceof Error) {
+        outcome = RefreshCodec.Outcome.failed(broken("the RefreshTransport failed", cause));
+      } else {
+        boolean timeout = cause instanceof TimeoutException || cause.getClass().getSimpleName().contains("Timeout");
+        outcome = RefreshCodec.Outcome.failed(new RefreshFailedException(
+            timeout ? RefreshFailedException.Reason.TIMEOUT : RefreshFailedException.Reason.NETWORK, 0,
+            timeout ? "the refresh endpoint did not answer within " + refreshTimeout.toMillis() + " ms"
+                : "the refresh request failed: " + describe(cause), cause));
+      }
+    } else if (reply == null) {
+      outcome = RefreshCodec.Outcome.failed(broken("the RefreshTransport completed without a reply", null));
+    } else {
+      outcome = codec.read(reply, sentWith, receivedAt);
+    }
+
+    if (outcome.tokens != null) {
+      keepRefreshed(flight, base, outcome.tokens, receivedAt);
+    } else if (flight.hasLanded()) {
+      return; // a late failure: the flight is over, the next request decides anew
+    } else if (outcome.dead) {
+      sessionOver(flight, base, new LoginRequiredException(LoginRequiredException.Reason.REFRESH_REJECTED,
+          "the refresh token was rejected: sign in again"));
+    } else {
+      RefreshFailedException failure = outcome.failure;
+      long backoff = backoff(attemptNo, reply);
+      boolean retry = failure.isRetryable() && attemptNo < maxAttempts
+          && TimeUnit.MILLISECONDS.toNanos(backoff) < flight.nanosLeft();
+      emit(l -> l.refreshFailed(failure, attemptNo, retry));
+      if (retry) {
+        Scheduler.later(backoff, executor, () -> guarded(flight, () -> attempt(flight, base, attemptNo + 1)));
+      } else {
+        failFlight(flight, failure);
+      }
+    }
+  }
+
+  /** Saves refreshed tokens (compare-and-set); when the store cannot take them, keeps them in memory. */
+  private void keepRefreshed(RefreshFlight<Generation> flight, Generation base, Tokens tokens, Instant receivedAt) {
+    if (held.get().epoch != base.epoch) { // signed in or out meanwhile: these belong to a session that is gone
+      failFlight(flight, signedOut(held.get().isPresent()));
+      return;
+    }
+    int streak = flight.tokenKnownBad() && !base.accepted() ? base.rejectedStreak + 1 : 0;
+    Generation next;
+    try {
+      StoredTokens written = store.replace(base.version(), tokens);
+      if (written == null) { // the store moved while we refreshed: it is the truth between processes
+        adopt(flight, base, readStore());
+        return;
+      }
+      next = base.next(written, receivedAt, false, streak);
+    } catch (Throwable e) {
+      LOG.log(Level.WARNING, "could not save refreshed tokens (" + describe(e)
+          + "); keeping them in memory and trying again");
+      next = base.next(new StoredTokens(tokens, base.version()), receivedAt, true, streak);
+      scheduleSave();
+    }
+    if (!held.advance(base.epoch, next)) {
+      Generation cur = held.get();
+      if (cur.epoch != base.epoch) {
+        failFlight(flight, signedOut(cur.isPresent()));
+        return;
+      }
+      next = cur;
+    }
+    Generation landed = next;
+    Duration took = Duration.ofNanos(System.nanoTime() - flight.startedNanos);
+    emit(l -> l.refreshed(landed.tokens().expiresAt(), took, false));
+    landFlight(flight, landed);
+  }
+
+  /** Tries again to save tokens held unsaved, with backoff, until saved or replaced. */
+  private void scheduleSave() {
+    if (!saveScheduled.compareAndSet(false, true)) return;
+    Scheduler.later(Math.max(initialBackoff.toMillis(), 50), executor, () -> {
+      saveScheduled.set(false);
+      Generation g = held.get();
+      if (g == null || !g.isUnsaved()) return;
+      try {
+        StoredTokens written = g.isPresent() ? store.replace(g.version(), g.tokens()) : store.clear(g.version());
+        StoredTokens now = written != null ? written : store.read();
+        held.advance(g.epoch, g.isPresent() || now.isPresent()
+            ? g.next(now, written != null ? g.receivedAt : clock.instant(), false, g.rejectedStreak)
+            : g.ended(now, g.receivedAt, false, g.endReason));
+      } catch (Throwable e) {
+        scheduleSave();
+      }
+    });
+  }
+
+  /** Takes what the store holds (another session or process refreshed, or signed out). */
+  private void adopt(RefreshFlight<Generation> flight, Generation base, StoredTokens latest) {
+    Instant now = clock.instant();
+    Generation next = latest.isPresent() ? base.next(latest, now, false, 0)
+        : base.ended(latest, now, false, LoginRequiredException.Reason.SIGNED_OUT);
+    if (!held.advance(base.epoch, next)) {
+      Generation cur = held.get();
+      if (cur.epoch != base.epoch) {
+        failFlight(flight, signedOut(cur.isPresent()));
+        return;
+      }
+      next = cur;
+    }
+    if (!next.isPresent()) {
+      failFlight(flight, ended(next));
+      return;
+    }
+    Generation landed = next;
+    Duration took = Duration.ofNanos(System.nanoTime() - flight.startedNanos);
+    emit(l -> l.refreshed(landed.tokens().expiresAt(), took, true));
+    landFlight(flight, landed);
+  }
+
+  /**
+   * The session is over ({@code reason}): unless the store moved on meanwhile (another process rotated
+   * the token), clear it, tell listeners once, and let the login handler sign in again.
+   */
+  private void sessionOver(RefreshFlight<Generation> flight, Generation base, LoginRequiredException reason) {
+    StoredTokens latest = readStore();
+    if (latest.version() > base.version() && latest.isPresent()) {
+      adopt(flight, base, latest);
+      return;
+    }
+    StoredTokens cleared = latest;
+    boolean unsaved = false;
+    if (latest.isPresent()) {
+      try {
+        cleared = store.clear(latest.version());
+        if (cleared == null) { // moved again between read and clear
+          adopt(flight, base, readStore());
+          return;
+        }
+      } catch (Throwable e) {
+        LOG.log(Level.WARNING, "could not clear the token store (" + describe(e) + "); the session ends in memory");
+        cleared = new StoredTokens(null, latest.version());
+        unsaved = true;
+        scheduleSave();
+      }
+    }
+    Generation ended = base.ended(cleared, clock.instant(), unsaved, reason.reason());
+    if (!held.advance(base.epoch, ended)) {
+      Generation cur = held.get();
+      failFlight(flight, cur.epoch != base.epoch ? signedOut(cur.isPresent()) : reason);
+      return;
+    }
+    emit(l -> l.loginRequired(reason));
+    runLoginHandler(flight, ended, reason);
+  }
+
+  /**
+   * Asks the login handler to sign in again; the flight's waiters continue with its tokens. It has
+   * {@code loginTimeout}; tokens it returns later are still kept, unless the user signed in or out.
+   */
+  private void runLoginHandler(RefreshFlight<Generation> flight, Generation ended, LoginRequiredException reason) {
+    if (loginHandler == null) {
+      failFlight(flight, reason);
+      return;
+    }
+    flight.becomeRelogin(loginTimeout.toNanos());
+    CompletableFuture<Tokens> login;
+    try {
+      CompletionStage<Tokens> stage = loginHandler.login(reason);
+      login = stage == null ? CompletableFuture.completedFuture(null) : stage.toCompletableFuture();
+    } catch (Throwable t) {
+      login = failed(t);
+    }
+    login.whenCompleteAsync((tokens, error) -> guarded(flight, () -> {
+      if (error != null || tokens == null) {
+        Throwable cause = error == null ? null : unwrap(error);
+        failFlight(flight, new LoginRequiredException(LoginRequiredException.Reason.LOGIN_FAILED,
+            "the login handler did not sign in" + (cause == null ? "" : ": " + describe(cause)),
+            cause == null ? reason : cause));
+        return;
+      }
+      if (held.get().epoch != ended.epoch) return; // signed in or out meanwhile: that wins
+      Instant now = clock.instant();
+      Tokens fresh = withJwtExpiry(tokens, now);
+      Generation next;
+      try {
+        StoredTokens written = store.replace(ended.version(), fresh);
+        if (written == null) {
+          adopt(flight, ended, readStore());
+          return;
+        }
+        next = ended.next(written, now, false, 0);
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "could not save the tokens of the new login (" + describe(e)
+            + "); keeping them in memory and trying again");
+        next = ended.next(new StoredTokens(fresh, ended.version()), now, true, 0);
+        scheduleSave();
+      }
+      if (!held.advance(ended.epoch, next)) return;
+      emit(SessionListener::reloggedIn);
+      landFlight(flight, next);
+    }), runner());
+  }
+
+  private void landFlight(RefreshFlight<Generation> flight, Generation landed) {
+    inFlight.compareAndSet(flight, null); // held moved first: new callers see the new tokens
+    flight.land(landed);
+  }
+
+  private void failFlight(RefreshFlight<Generation> flight, IOException error) {
+    if (flight.hasLanded()) return;
+    if (error instanceof RefreshFailedException) backgroundPausedUntil = clock.instant().plus(maxBackoff);
+    inFlight.compareAndSet(flight, null);
+    flight.fail(error);
+  }
+
+  private long backoff(int attemptNo, RefreshReply reply) {
+    long base = initialBackoff.toMillis() << Math.min(attemptNo - 1, 20);
+    long millis = Math.min(base, maxBackoff.toMillis());
+    String retryAfter = reply == null ? null : reply.header("Retry-After");
+    if (retryAfter != null && retryAfter.trim().matches("\\d{1,6}")) {
+      millis = Math.min(Math.max(millis, Long.parseLong(retryAfter.trim()) * 1000), maxBackoff.toMillis());
+    }
+    double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
+    return (long) (millis * jitter);
+  }
+
+  // ---- plumbing ---------------------------------------------------------------------------------------
+
+  /**
+   * A request's wait on {@code flight}: its own future (cancelling it never cancels the refresh others
+   * wait on), counted in {@link #waitingForRefresh()} until it completes or is cancelled.
+   */
+  private CompletableFuture<Generation> join(RefreshFlight<Generation> flight) {
+    waiting.incrementAndGet();
+    CompletableFuture<Generation> w = flight.join(g -> g, Engine::ownCopy);
+    w.whenComplete((g, e) -> waiting.decrementAndGet());
+    return w;
+  }
+
+  /**
+   * Each waiter gets its own exception (same type, reason and message; the shared one as cause), so
+   * that what one caller's client attaches to it (suppressed traces, request URLs) stays its own.
+   */
+  private static Throwable ownCopy(Throwable shared) {
+    if (shared instanceof LoginRequiredException) {
+      LoginRequiredException e = (LoginRequiredException) shared;
+      return new LoginRequiredException(e.reason(), e.getMessage(), e);
+    }
+    if (shared instanceof RefreshFailedException) {
+      RefreshFailedException e = (RefreshFailedException) shared;
+      return new RefreshFailedException(e.reason(), e.status(), e.getMessage(), e);
+    }
+    return shared;
+  }
+
+  private Generation held() throws IOException {
+    Generation g = held.get();
+    if (g != null) return g;
+    return held.loadIfAbsent(storeOp(store::read, "read"), clock.instant());
+  }
+
+  /** The store's state; a failure to read it fails the step (and so the flight) as a store failure. */
+  private StoredTokens readStore() {
+    try {
+      return storeOp(store::read, "read");
+    } catch (IOException e) {
+      throw new StoreFailure(e);
+    }
+  }
+
+  private interface StoreCall<T> {
+    T call() throws IOException;
+  }
+
+  /** Runs a store call; a runtime failure of a custom store becomes an IOException naming it. */
+  private <T> T storeOp(StoreCall<T> op, String what) throws IOException {
+    try {
+      return op.call();
+    } catch (IOException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new IOException("could not " + what + " the token store: " + describe(e), e);
+    }
+  }
+
+  /** A store failure inside a flight step, carried to {@link #guarded} and reported as such. */
+  private static final class StoreFailure extends RuntimeException {
+    StoreFailure(IOException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  private static RefreshFailedException broken(String what, Throwable t) {
+    if (t instanceof StoreFailure) {
+      return new RefreshFailedException(RefreshFailedException.Reason.STORE, 0,
+          "could not read the token store: " + t.getMessage(), t.getCause());
+    }
+    return new RefreshFailedException(RefreshFailedException.Reason.TRANSPORT_BROKEN, 0,
+        what + (t == null ? "" : ": " + describe(t)), t);
+  }
+
+  /** Waits for {@code future}, ending early (InterruptedIOException) when the exchange is cancelled. */
+  private static <T> T await(CompletableFuture<T> future, Exchange<?> exchange) throws IOException {
+    try {
+      while (!future.isDone()) {
+        if (exchange.isCancelled()) {
+          future.cancel(false);
+          throw new InterruptedIOException("the request was cancelled while waiting for a token refresh");
+        }
+        try {
+          return future.get(CANCEL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException stillWaiting) {
+          // look at the cancellation again
+        }
+      }
+      return future.get();
+    } catch (InterruptedException e) {
+      future.cancel(false);
+      Thread.currentThread().interrupt();
+      InterruptedIOException io = new InterruptedIOException("interrupted while waiting for a token refresh");
+      io.initCause(e);
+      throw io;
+    } catch (java.util.concurrent.CancellationException e) {
+      throw new InterruptedIOException("the request was cancelled while waiting for a token refresh");
+    } catch (ExecutionException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof IOException) throw (IOException) cause;
+      if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+      if (cause instanceof Error) throw (Error) cause;
+      throw new IOException(cause);
+    }
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String describe(Throwable t) {
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : " (" + m + ")");
+  }
+
+  private static <T> CompletableFuture<T> failed(Throwable t) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    f.completeExceptionally(t);
+    return f;
+  }
+
+  /** The executor, falling back to the calling thread when it refuses work. */
+  private Executor runner() {
+    return task -> Scheduler.run(executor, task);
+  }
+
+  /** {@code tokens}, with the expiry their JWT gives (its lifetime from now) when they carry none. */
+  private static Tokens withJwtExpiry(Tokens tokens, Instant now) {
+    if (tokens.expiresAt() != null) return tokens;
+    Instant expiresAt = TokenLifetime.expiresAt(null, tokens.accessToken(), null, now);
+    return expiresAt == null ? tokens : tokens.toBuilder().expiresAt(expiresAt).build();
+  }
+
+  private static LoginRequiredException noSession() {
+    return new LoginRequiredException(LoginRequiredException.Reason.NO_SESSION, "no session: sign in first");
+  }
+
+  private static LoginRequiredException signedOut(boolean signedInAgain) {
+    return new LoginRequiredException(LoginRequiredException.Reason.SIGNED_OUT, signedInAgain
+        ? "the session was signed in again (perhaps as another user) while the request waited; it was not replayed"
+        : "the session was signed out while the request waited");
+  }
+
+  /** Why a session that has ended has no tokens, as the exception a request sees. */
+  private static LoginRequiredException ended(Generation g) {
+    LoginRequiredException.Reason reason = g.endReason != null ? g.endReason : LoginRequiredException.Reason.NO_SESSION;
+    switch (reason) {
+      case REFRESH_REJECTED:
+        return new LoginRequiredException(reason, "the refresh token was rejected: sign in again");
+      case SESSION_ENDED:
+        return new LoginRequiredException(reason, "the backend ended the session");
+      case SIGNED_OUT:
+        return new LoginRequiredException(reason, "the session was signed out");
+      case LOGIN_FAILED:
+        return new LoginRequiredException(reason, "the login handler did not sign in");
+      default:
+        return noSession();
+    }
+  }
+
+  void emit(Consumer<SessionListener> event) {
+    for (SessionListener l : listeners) {
+      try {
+        event.accept(l);
+      } catch (Throwable t) {
+        LOG.log(Level.WARNING, "a SessionListener threw " + t.getClass().getName() + "; ignored");
+      }
+    }
+  }
+}
