@@ -120,6 +120,34 @@ public final class Dialect {
   }
 
   /**
+   * {@link #oauth2} for a confidential client authenticating with HTTP Basic ({@code client_secret_basic},
+   * RFC 6749 §2.3.1): {@code Authorization: Basic base64(urlencode(id):urlencode(secret))} on the refresh
+   * call. The secret travels only to the token endpoint and never appears in {@code toString()}.
+   */
+  public static Dialect oauth2ClientSecretBasic(URI tokenEndpoint, String clientId, String clientSecret) {
+    requireCredential(clientId, "clientId");
+    requireCredential(clientSecret, "clientSecret");
+    String pair = RefreshCodec.formEncode(clientId) + ":" + RefreshCodec.formEncode(clientSecret);
+    String basic = java.util.Base64.getEncoder().encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return oauth2(tokenEndpoint, null).toBuilder().refreshHeader("Authorization", "Basic " + basic).build();
+  }
+
+  /**
+   * {@link #oauth2} for a confidential client sending its credentials in the form ({@code client_secret_post}):
+   * {@code client_id} and {@code client_secret} fields on the refresh call.
+   */
+  public static Dialect oauth2ClientSecretPost(URI tokenEndpoint, String clientId, String clientSecret) {
+    requireCredential(clientSecret, "clientSecret");
+    return oauth2(tokenEndpoint, requireCredential(clientId, "clientId")).toBuilder()
+        .refreshFormField("client_secret", clientSecret).build();
+  }
+
+  private static String requireCredential(String value, String name) {
+    if (value == null || value.isEmpty()) throw new IllegalArgumentException(name + " is empty");
+    return value;
+  }
+
+  /**
    * Expired = HTTP 401; refresh = {@code PUT} to {@code endpoint} with {@code Authorization: Bearer
    * <refresh token>}; reply {@code {"data":{"token":…}}} (refresh token kept); dead = 401 or 403.
    */
@@ -272,7 +300,8 @@ public final class Dialect {
 
   /**
    * Reads tokens from a JSON reply laid out like this dialect's refresh reply — as most backends'
-   * login replies are. Lifetimes ({@code expires_in}) count from {@code receivedAt}.
+   * login replies are. Lifetimes ({@code expires_in}, else the JWT's {@code exp − iat}) count from
+   * {@code receivedAt}. A {@link LoginHandler} turns its login reply into tokens with this.
    *
    * @throws IllegalArgumentException naming what is wrong with the reply (never a token)
    */
@@ -285,6 +314,11 @@ public final class Dialect {
     if (outcome.tokens != null) return outcome.tokens;
     String why = outcome.failure != null ? outcome.failure.getMessage() : "it says the refresh token is dead";
     throw new IllegalArgumentException("cannot read tokens from this reply: " + why.replace("the refresh reply", "the reply"));
+  }
+
+  /** As {@link #readTokens(byte[], java.time.Instant)}, received now. */
+  public Tokens readTokens(byte[] replyJson) {
+    return readTokens(replyJson, java.time.Instant.now());
   }
 
   /** True when an API reply with this status may need its JSON body read to be classified. */

@@ -85,7 +85,10 @@ final class Engine implements SessionCalls {
 
   private final HeldTokens held = new HeldTokens();
   private final AtomicReference<RefreshFlight<Generation>> inFlight = new AtomicReference<>();
-  /** The last refresh call sent; a new one never starts while it is pending (no two attempts overlap). */
+  /**
+   * The refresh attempt under way, until its reply is handled: a new attempt reserves this slot first
+   * (compare-and-set), so no two refresh calls of this session ever overlap, whichever flight they serve.
+   */
   private final AtomicReference<CompletableFuture<?>> pendingCall =
       new AtomicReference<>(CompletableFuture.completedFuture(null));
   private final AtomicInteger waiting = new AtomicInteger();
@@ -94,7 +97,12 @@ final class Engine implements SessionCalls {
   /** After a failed refresh, no background refresh starts before this (requests that need one still may). */
   private volatile Instant backgroundPausedUntil = Instant.MIN;
 
+  /** True when no scope was configured (the refresh endpoint's origin only): warn once about other origins. */
+  private final boolean defaultScope;
+  private final AtomicBoolean warnedOffScope = new AtomicBoolean();
+
   Engine(TokenSession.Builder b, Set<URI> scope, List<SessionListener> listeners) {
+    this.defaultScope = b.scope.isEmpty();
     this.dialect = b.dialect;
     this.transport = b.transport;
     this.store = b.store;
@@ -233,7 +241,10 @@ final class Engine implements SessionCalls {
 
   @Override
   public <R> R execute(URI uri, Exchange.Blocking<R> exchange) throws IOException {
-    if (!inScope(uri)) return exchange.send(null);
+    if (!inScope(uri)) {
+      warnOnceOffDefaultScope(uri);
+      return exchange.send(null);
+    }
     Generation sent = await(tokenToSend(), exchange);
     for (int replays = 0; ; replays++) {
       long started = System.nanoTime();
@@ -249,10 +260,24 @@ final class Engine implements SessionCalls {
 
   @Override
   public <R> CompletableFuture<R> executeAsync(URI uri, Exchange.Async<R> exchange) {
-    if (!inScope(uri)) return exchange.send(null);
+    if (!inScope(uri)) {
+      warnOnceOffDefaultScope(uri);
+      return exchange.send(null);
+    }
     AsyncRequest<R> request = new AsyncRequest<>(exchange);
     request.after(tokenToSend(), sent -> request.send(sent, 0));
     return request.result;
+  }
+
+  /**
+   * With no scope configured, the token goes to the refresh endpoint's origin only. An API on another
+   * origin then gets no token and every call is a 401: say so once, naming both origins (never a path).
+   */
+  private void warnOnceOffDefaultScope(URI uri) {
+    if (!defaultScope || !warnedOffScope.compareAndSet(false, true)) return;
+    LOG.warning("a request to " + Origins.originOf(uri) + " was sent without a token: the session's scope is"
+        + " only " + scope + " (the refresh endpoint's origin, by default). Name the API's origins with"
+        + " TokenSession.Builder.scope(...)");
   }
 
   /**
@@ -549,18 +574,21 @@ final class Engine implements SessionCalls {
    */
   private void attempt(RefreshFlight<Generation> flight, Generation seen, int attemptNo) {
     if (flight.hasLanded()) return;
+    CompletableFuture<Void> slot = new CompletableFuture<>();
     CompletableFuture<?> pending = pendingCall.get();
-    if (!pending.isDone()) { // an earlier call may still answer (and is adopted if it does): wait for it
-      pending.whenComplete((r, e) -> Scheduler.run(executor, () -> guarded(flight, () -> attempt(flight, seen, attemptNo))));
+    if (!pending.isDone() || !pendingCall.compareAndSet(pending, slot)) {
+      // an earlier call may still answer (and is adopted if it does): wait for it, then look again
+      pendingCall.get().whenComplete((r, e) ->
+          Scheduler.run(executor, () -> guarded(flight, () -> attempt(flight, seen, attemptNo))));
       return;
     }
-    RefreshLock.Lease lease = null;
-    if (lock != null) {
-      lease = acquireLock(flight);
-      if (lease == null) return; // the flight landed (adopted, or failed) while waiting for the lock
-    }
     boolean handedOver = false;
+    RefreshLock.Lease lease = null;
     try {
+      if (lock != null) {
+        lease = acquireLock(flight);
+        if (lease == null) return; // the flight landed (adopted, or failed) while waiting for the lock
+      }
       if (flight.hasLanded()) return;
       Generation base = held.get();
       if (base.epoch != flight.epoch) {
@@ -598,7 +626,7 @@ final class Engine implements SessionCalls {
       }
       RefreshLock.Lease heldLease = lease;
       handedOver = true;
-      pendingCall.set(call.whenCompleteAsync((reply, error) -> {
+      call.whenCompleteAsync((reply, error) -> {
         try {
           onReply(flight, attemptNo, base, tokens, reply, error);
         } catch (Throwable t) {
@@ -606,9 +634,12 @@ final class Engine implements SessionCalls {
         } finally {
           if (heldLease != null) heldLease.close();
         }
-      }, runner())); // pending until the reply is handled: the next attempt sees its outcome
+      }, runner()).whenComplete((r, e) -> slot.complete(null)); // free once the reply is handled
     } finally {
-      if (!handedOver && lease != null) lease.close();
+      if (!handedOver) {
+        if (lease != null) lease.close();
+        slot.complete(null);
+      }
     }
   }
 

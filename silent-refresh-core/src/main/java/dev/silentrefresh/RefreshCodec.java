@@ -209,6 +209,11 @@ final class RefreshCodec {
    * RFC 3986: everything but unreserved characters is percent-encoded — safe in a path segment, a query
    * and an {@code application/x-www-form-urlencoded} field alike.
    */
+  /** {@code application/x-www-form-urlencoded} encoding of one value (space as {@code +}), as RFC 6749 §2.3.1 asks. */
+  static String formEncode(String s) {
+    return percentEncode(s).replace("%20", "+");
+  }
+
   static String percentEncode(String s) {
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 8);
