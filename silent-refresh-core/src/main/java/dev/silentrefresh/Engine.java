@@ -191,6 +191,11 @@ final class Engine implements SessionCalls {
     return afterReplaced(cur).thenApply(Generation::tokens);
   }
 
+  /** Records a send's duration as if observed (tests stage slow networks without waiting). */
+  void recordLatency(Duration sendTook) {
+    latency.record(sendTook.toNanos());
+  }
+
   // ---- signing in and out (TokenSession's) ---------------------------------------------------------
 
   void signIn(Tokens tokens) throws IOException {

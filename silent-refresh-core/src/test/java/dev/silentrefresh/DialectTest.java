@@ -32,6 +32,20 @@ class DialectTest {
   }
 
   @Test
+  void confidentialOauth2ClientsAuthenticateWithBasicOrPostAndNeverShowTheSecret() {
+    Dialect basic = Dialect.oauth2ClientSecretBasic(HOST.resolve("/oauth/token"), "my client", "s3cr:et");
+    RefreshRequest b = request(basic);
+    String expected = java.util.Base64.getEncoder().encodeToString("my+client:s3cr%3Aet".getBytes(StandardCharsets.UTF_8));
+    assertThat(b.headers()).containsEntry("Authorization", "Basic " + expected);
+    assertThat(body(b)).isEqualTo("grant_type=refresh_token&refresh_token=re%2Ffresh%2Btoken%3D");
+    RefreshRequest p = request(Dialect.oauth2ClientSecretPost(HOST.resolve("/oauth/token"), "app", "s3cret"));
+    assertThat(body(p)).endsWith("&client_id=app&client_secret=s3cret");
+    assertThat(basic.toString() + b + p + Dialect.oauth2ClientSecretPost(HOST, "app", "s3cret"))
+        .doesNotContain("s3cr").doesNotContain(expected);
+    assertThatThrownBy(() -> Dialect.oauth2ClientSecretBasic(HOST, "app", "")).hasMessageContaining("clientSecret");
+  }
+
+  @Test
   void putBearerSendsTheRefreshTokenAsBearer() {
     RefreshRequest r = request(Dialect.putBearer(HOST.resolve("/v1_0/authorizations")));
     assertThat(r.method()).isEqualTo("PUT");
