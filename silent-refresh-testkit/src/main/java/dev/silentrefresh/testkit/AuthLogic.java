@@ -76,13 +76,12 @@ final class AuthLogic {
 
   /** Issues a token pair to {@code username} in a new family, without HTTP (and without counting a login). */
   IssuedTokens issue(String username, boolean expired) {
-    Instant now = clock.instant();
-    RefreshTokenStore.NewToken refresh = refreshTokens.login(username, now);
+    RefreshTokenStore.NewToken refresh = refreshTokens.login(username);
+    Instant now = refresh.issuedAt;
     String access = expired ? accessTokens.mintExpired(username, refresh.family, now)
         : accessTokens.mint(username, refresh.family, now);
     return new IssuedTokens(access, refresh.token,
-        expired ? Duration.ZERO : Duration.ofSeconds(accessTokens.expiresInSeconds(now)),
-        refreshTokens.lifetime(refresh.family, now));
+        expired ? Duration.ZERO : Duration.ofSeconds(accessTokens.expiresInSeconds(now)), refresh.lifetime);
   }
 
   private Reply serve(Endpoint endpoint, HttpCall call) {
@@ -151,13 +150,13 @@ final class AuthLogic {
     if (request.rejection != null) {
       return request.rejection;
     }
-    Instant now = clock.instant();
-    RefreshTokenStore.Result result = refreshTokens.refresh(request.token, now);
+    RefreshTokenStore.Result result = refreshTokens.refresh(request.token);
     if (!result.ok()) {
       counters.incRefreshRejected();
       LOG.debug("refresh refused: {}", result.outcome);
       return protocol.deadRefresh();
     }
+    Instant now = result.decidedAt; // the access token is issued at the time of the rotation it goes with
     String access = accessTokens.mint(result.username, result.family, now);
     counters.incRefreshSucceeded();
     LOG.debug("refresh {} in family {}", result.outcome, result.family);
