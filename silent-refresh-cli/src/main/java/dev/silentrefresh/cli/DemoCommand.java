@@ -28,9 +28,10 @@ import picocli.CommandLine.Option;
     description = {
         "Starts the reference auth server for each dialect, signs in, and runs virtual users calling its API "
             + "through each client while access tokens expire every few seconds. At 30 %% of each run the server "
-            + "expires every access token at once: one refresh absorbs the burst of rejections. At 55 %% the login "
-            + "itself ends, and at 60 %% the access tokens expire again: the refresh meets a dead refresh token, a "
-            + "login handler signs in again, and the waiting requests resume.",
+            + "expires every access token at once: one refresh absorbs the burst of rejections. At 60 %% the login "
+            + "itself ends and the access tokens expire again: the refresh meets a dead refresh token, a "
+            + "login handler signs in again, and the waiting requests resume. A run goes on past its duration "
+            + "until all of this has happened (on a busy machine it takes longer).",
         "Exit code 0 when every request succeeded, 1 otherwise."})
 final class DemoCommand implements Callable<Integer> {
   static final int TOTAL_SECONDS = 20;
@@ -57,9 +58,12 @@ final class DemoCommand implements Callable<Integer> {
           + TOTAL_SECONDS + " s shared by the dialects, at least 4 s each)")
   Double duration;
 
-  @Option(names = "--access-ttl", paramLabel = "SECONDS", defaultValue = "2",
-      description = "access token lifetime (default: ${DEFAULT-VALUE})")
-  int accessTtl;
+  @Option(names = "--access-ttl", paramLabel = "SECONDS",
+      description = "access token lifetime (default: " + DEFAULT_ACCESS_TTL + " s, or ten times the slowest "
+          + "round trip seen in the warm-up when this machine is slower than that)")
+  Integer accessTtl;
+
+  static final int DEFAULT_ACCESS_TTL = 2;
 
   @Option(names = "--json", paramLabel = "FILE", description = "write the results as JSON")
   Path json;
@@ -73,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
     List<Profile> profiles = Options.dialects(cl, dialect, true);
     List<Clients> clients = Options.clients(cl, client, true);
     Options.positive(cl, "--users", users, 10_000);
-    Options.positive(cl, "--access-ttl", accessTtl, 86_400);
+    if (accessTtl != null) Options.positive(cl, "--access-ttl", accessTtl, 86_400);
     int runs = profiles.size() * clients.size();
     // The clients of one dialect run at the same time, each against its own server; dialects run in turn.
     double seconds = duration != null ? Options.positive(cl, "--duration", duration, 3600)
@@ -82,24 +86,34 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = cl.getOut();
     Progress progress = new Progress(out, parent != null && parent.live);
 
-    out.printf("Silent Refresh demo: %d run%s of %.1f s (%s at a time), %d virtual users each, access tokens live %d s, "
-        + "each login ends mid-run.%n", runs, runs == 1 ? "" : "s", seconds,
-        clients.size() == 1 ? "one" : clients.size(), users, accessTtl);
     List<RunSummary> summaries = new ArrayList<>();
     List<Timeline> timelines = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(clients.size());
     try {
       // A cold JVM answers slowly at first; the measured runs should show the library, not the JIT.
-      List<Future<?>> warming = new ArrayList<>();
+      List<Future<Duration>> warming = new ArrayList<>();
       Duration warmUp = Duration.ofSeconds(3);
       for (Clients kind : clients) warming.add(pool.submit(() -> DemoRun.warmUp(kind, warmUp)));
-      for (Future<?> w : warming) get(w);
+      Duration slowest = Duration.ZERO;
+      for (Future<Duration> w : warming) {
+        Duration latency = get(w);
+        if (latency.compareTo(slowest) > 0) slowest = latency;
+      }
+      // A token that expires on its way cannot be helped by any client: on a slow machine tokens live longer.
+      Duration ttl = accessTtl != null ? Duration.ofSeconds(accessTtl)
+          : DemoRun.accessTtlFor(slowest, Duration.ofSeconds(DEFAULT_ACCESS_TTL));
+      out.printf("Silent Refresh demo: %d run%s of %.1f s (%s at a time), %d virtual users each, access tokens live %d s%s, "
+          + "each login ends mid-run.%n", runs, runs == 1 ? "" : "s", seconds,
+          clients.size() == 1 ? "one" : clients.size(), users, ttl.toSeconds(),
+          accessTtl == null && ttl.toSeconds() > DEFAULT_ACCESS_TTL
+              ? " (raised from " + DEFAULT_ACCESS_TTL + " s: the slowest warm-up round trip took " + slowest.toMillis() + " ms)"
+              : "");
       for (Profile profile : profiles) {
         progress.start();
         List<Future<DemoRun.Result>> running = new ArrayList<>();
         for (Clients kind : clients) {
           DemoRun.Options options = new DemoRun.Options(profile, kind, users, perRun,
-              Duration.ofSeconds(accessTtl), Duration.ofSeconds(30), bucketMillis(perRun));
+              ttl, Duration.ofSeconds(30), bucketMillis(perRun));
           running.add(pool.submit(() -> DemoRun.run(options, progress::update)));
         }
         for (Future<DemoRun.Result> f : running) {

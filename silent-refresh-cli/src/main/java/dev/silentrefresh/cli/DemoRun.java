@@ -30,8 +30,13 @@ import java.util.function.Consumer;
  * One demo run: a reference server speaking one dialect, one signed-in session through one client,
  * virtual users calling the API for the duration. Access tokens are refreshed ahead of expiry. At 30 %
  * of the run the server expires every access token at once: a burst of rejections that one refresh
- * absorbs. The login itself ends at 55 %; at 60 % the server expires the access tokens again, so the
- * refresh meets a dead refresh token, the login handler signs in again and the waiting requests resume.
+ * absorbs. At 60 % (and not before that refresh happened) the login ends on the server (its refresh tokens
+ * are revoked) and the access tokens expire again, so the refresh meets a dead refresh token, the login
+ * handler signs in again and the waiting requests resume.
+ *
+ * <p>The phases are driven by what happened, not only by the clock: a phase waits for the previous one's
+ * effect, and the run goes on past its duration (at most {@link #OVERTIME}) until the re-login was seen and a
+ * request succeeded after it. On a slow or busy machine the run takes longer; it never skips a phase.
  */
 final class DemoRun {
   static final String BIG_ID = "9223372036854775807";
@@ -44,39 +49,57 @@ final class DemoRun {
 
   record Result(RunSummary summary, Timeline timeline, Map<String, Long> failureReasons) {}
 
+  /** How long a run may go on past its duration waiting for its phases to take effect. */
+  static final Duration OVERTIME = Duration.ofSeconds(60);
+
   private DemoRun() {}
 
   /**
    * Exercises {@code kind} for {@code duration} against a throwaway server, with tokens expiring all
    * along, so that the measured runs start with the JIT done.
    */
-  static Void warmUp(Clients kind, Duration duration) throws Exception {
+  static Duration warmUp(Clients kind, Duration duration) throws Exception {
     try (AuthServer server = AuthServer.builder(Profile.CODE_1002).start();
          ClientUnderTest client = kind.create()) {
       TokenSession session = TokenSession.builder(server.dialect(), client.transport()).build();
       session.signIn(server.issueExpiredTokens(server.username()).toTokensWithoutExpiry());
       Caller caller = client.caller(session);
       URI me = server.apiUri("/api/me");
-      long end = System.nanoTime() + duration.toNanos();
+      long start = System.nanoTime();
+      long end = start + duration.toNanos();
+      long lastHalf = start + duration.toNanos() / 2;
       List<java.util.concurrent.CompletableFuture<CallReply>> calls = new ArrayList<>();
+      List<Long> latencies = new ArrayList<>();
       while (System.nanoTime() < end) {
         calls.clear();
+        long sent = System.nanoTime();
         for (int i = 0; i < 20; i++) calls.add(caller.getAsync(me));
         for (java.util.concurrent.CompletableFuture<CallReply> c : calls) c.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (sent >= lastHalf) latencies.add(System.nanoTime() - sent); // a batch: refresh and replays included
         server.expireAccessTokens();
       }
+      latencies.sort(null);
+      return Duration.ofNanos(latencies.isEmpty() ? 0 : latencies.get((int) Math.floor(0.99 * (latencies.size() - 1))));
     }
-    return null;
+  }
+
+  /**
+   * An access token lifetime this machine can honour: at least {@code floor}, and long enough that a token is
+   * not likely to expire on its way, given the slowest round trip seen in the warm-up ({@code worstLatency},
+   * a whole refresh-and-replay batch). The server's {@code exp} has one-second resolution, so a token lives
+   * up to a second less than its lifetime: one second is added for that.
+   */
+  static Duration accessTtlFor(Duration worstLatency, Duration floor) {
+    long needed = (long) Math.ceil(worstLatency.toMillis() * 10 / 1000.0) + 1;
+    return Duration.ofSeconds(Math.max(floor.toSeconds(), needed));
   }
 
   static Result run(Options o, Consumer<Progress> progress) throws IOException {
-    Duration sessionMax = o.duration().multipliedBy(55).dividedBy(100);
     try (AuthServer server = AuthServer.builder(o.profile())
             .accessTtl(o.accessTtl())
             .refreshTtl(o.refreshTtl())
             .rotation(true)
             .reuseDetection(true)
-            .sessionMax(sessionMax.isZero() ? Duration.ofMillis(1) : sessionMax)
             .start();
          ClientUnderTest client = o.client().create()) {
       long startNanos = System.nanoTime();
@@ -96,11 +119,13 @@ final class DemoRun {
       AtomicLong failed = new AtomicLong();
       Map<String, Long> reasons = new ConcurrentHashMap<>();
       long deadline = startNanos + o.duration().toNanos();
+      long overtime = deadline + OVERTIME.toNanos();
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
 
       List<Thread> users = new ArrayList<>();
       for (int i = 0; i < o.users(); i++) {
         Thread t = new Thread(() -> {
-          while (System.nanoTime() < deadline) {
+          while (!stop.get()) {
             String failure;
             try {
               CallReply reply = caller.get(me);
@@ -130,14 +155,31 @@ final class DemoRun {
       long[] last = new long[5];
       long bucketNanos = o.bucketMillis() * 1_000_000;
       long nextSample = startNanos + bucketNanos;
-      long[] bursts = {startNanos + o.duration().toNanos() * 3 / 10, startNanos + o.duration().toNanos() * 6 / 10};
-      int burstsDone = 0;
+      long burstAt = startNanos + o.duration().toNanos() * 3 / 10;
+      long loginEndsAt = startNanos + o.duration().toNanos() * 6 / 10;
+      long refreshesAtBurst = -1; // set when the burst happened
+      long succeededAtRelogin = -1; // set once the re-login was seen
+      boolean loginEnded = false;
       boolean running = true;
       while (running) {
-        if (burstsDone < bursts.length && System.nanoTime() >= bursts[burstsDone]) {
+        long t = System.nanoTime();
+        if (refreshesAtBurst < 0 && t >= burstAt) {
+          refreshesAtBurst = counters.refreshCalls();
           server.expireAccessTokens();
           recorder.mark("server expired every access token");
-          burstsDone++;
+        } else if (!loginEnded && refreshesAtBurst >= 0 && t >= loginEndsAt
+            && counters.refreshCalls() > refreshesAtBurst) { // the burst was absorbed first
+          server.revokeAllRefreshTokens();
+          server.expireAccessTokens();
+          recorder.mark("login ended; server expired every access token");
+          loginEnded = true;
+        }
+        if (succeededAtRelogin < 0 && recorder.relogins.get() > 0) {
+          succeededAtRelogin = succeeded.get();
+        }
+        boolean phasesDone = succeededAtRelogin >= 0 && succeeded.get() > succeededAtRelogin;
+        if (t >= overtime || t >= deadline && phasesDone) {
+          stop.set(true);
         }
         LockSupport.parkNanos(Math.max(0, nextSample - System.nanoTime()));
         running = users.stream().anyMatch(Thread::isAlive);

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -47,13 +48,15 @@ class CliTest {
     assertThat(text.chars().filter(c -> c < 0x20 && c != '\n' && c != '\t')).as("control characters").isEmpty();
   }
 
+  /**
+   * Access tokens outlive the run, so every refresh comes from the run's two server-side events, whatever the
+   * machine's speed: exactly one refresh absorbs the burst, exactly one meets the ended login.
+   */
   @Test
   void demoRunsEveryDialectAndClientWithoutAFailureAndWritesConsistentJsonAndAReport() throws Exception {
     Path json = dir.resolve("out/demo.json");
     Path report = dir.resolve("demo.html");
-    int seconds = 2;
-    int accessTtl = 2;
-    Run r = run("demo", "--duration", String.valueOf(seconds), "--users", "10", "--access-ttl", String.valueOf(accessTtl),
+    Run r = run("demo", "--duration", "1", "--users", "10", "--access-ttl", "3600",
         "--json", json.toString(), "--report", report.toString());
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("All requests succeeded.").contains("peak refreshes");
@@ -72,9 +75,7 @@ class CliTest {
       assertThat(run.get("requests").asLong()).isPositive().isEqualTo(run.get("succeeded").asLong());
       assertThat(run.get("peakConcurrentRefreshes").asLong()).isEqualTo(1);
       assertThat(run.get("reuseDetected").asLong()).isZero();
-      // Tokens that can have expired in the run: one per access lifetime, two server-side expiries, the re-login's.
-      long expiries = (long) Math.ceil((double) seconds / accessTtl) + 3;
-      assertThat(run.get("refreshCalls").asLong()).isBetween(1L, expiries);
+      assertThat(run.get("refreshCalls").asLong()).as("the burst's and the ended login's").isEqualTo(2);
       assertThat(run.get("loginRequired").asLong()).isEqualTo(1);
       assertThat(run.get("relogins").asLong()).isEqualTo(1);
     }
@@ -87,6 +88,33 @@ class CliTest {
     String html = Files.readString(report, StandardCharsets.UTF_8);
     assertThat(Pattern.compile("<svg").matcher(html).results().count()).isEqualTo(25);
     assertThat(html).doesNotContain("http://").doesNotContain("https://").contains("server expired every access token");
+  }
+
+  /**
+   * A run far shorter than a round trip, as on a machine with both cores busy: the run goes on until its
+   * phases took effect instead of ending before them.
+   */
+  @Test
+  void aRunShorterThanItsPhasesStillShowsTheBurstAndTheRelogin() throws Exception {
+    Path json = dir.resolve("short.json");
+    Run r = run("demo", "--dialect", "code-401", "--client", "jdk", "--duration", "0.01", "--users", "3",
+        "--access-ttl", "3600", "--json", json.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    JsonNode run = JSON.readTree(json.toFile()).get("runs").get(0);
+    assertThat(run.get("failed").asLong()).isZero();
+    assertThat(run.get("refreshCalls").asLong()).isEqualTo(2);
+    assertThat(run.get("loginRequired").asLong()).isEqualTo(1);
+    assertThat(run.get("relogins").asLong()).isEqualTo(1);
+    assertThat(run.get("reuseDetected").asLong()).isZero();
+  }
+
+  @Test
+  void theDefaultAccessLifetimeGrowsWithTheMachinesLatency() {
+    Duration floor = Duration.ofSeconds(2);
+    assertThat(DemoRun.accessTtlFor(Duration.ofMillis(20), floor)).isEqualTo(floor);
+    assertThat(DemoRun.accessTtlFor(Duration.ZERO, floor)).isEqualTo(floor);
+    // a busy machine: a 700 ms round trip gets 8 s tokens (7 s of margin plus the second exp may lose)
+    assertThat(DemoRun.accessTtlFor(Duration.ofMillis(700), floor)).isEqualTo(Duration.ofSeconds(8));
   }
 
   @Test
@@ -127,7 +155,7 @@ class CliTest {
     CommandLine cl = Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), false);
     ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--dialect", "code-401", "--port", "0"));
-    org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> out.toString().contains("Press Ctrl-C"));
+    org.awaitility.Awaitility.await().atMost(60, TimeUnit.SECONDS).until(() -> out.toString().contains("Press Ctrl-C"));
     String text = out.toString();
     assertThat(text).contains("user: demo / demo-password").contains("curl -s");
     Matcher login = Pattern.compile("login\\s+POST (\\S+)").matcher(text);
@@ -140,7 +168,7 @@ class CliTest {
     assertThat(reply.body()).contains("accessToken");
     assertThat(serve.server.counters().loginCalls()).isEqualTo(1);
     serve.stop.countDown();
-    assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();
+    assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
     assertThat(out.toString()).contains("stopped.");
   }
 

@@ -2,13 +2,16 @@ package dev.silentrefresh.testkit;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +42,7 @@ final class AuthHandler extends Handler.Abstract {
       LOG.warn("{} failed: {}", request.getMethod(), t.getClass().getName());
       reply = logic.serverError();
     }
-    write(response, reply, callback);
+    write(request, response, reply, callback);
     return true;
   }
 
@@ -57,7 +60,13 @@ final class AuthHandler extends Handler.Abstract {
     return logic.handle(call);
   }
 
-  private static void write(Response response, Reply reply, Callback callback) {
+  private static void write(Request request, Response response, Reply reply, Callback callback) {
+    if (reply.disconnect) {
+      // not a byte of a response: close the socket, then end the exchange (Jetty cannot write to it any more)
+      request.getConnectionMetaData().getConnection().getEndPoint().close();
+      callback.failed(new EofException("reply dropped by an injected fault"));
+      return;
+    }
     response.setStatus(reply.status);
     HttpFields.Mutable h = response.getHeaders();
     addCors(h);
@@ -67,8 +76,29 @@ final class AuthHandler extends Handler.Abstract {
       return;
     }
     h.put(HttpHeader.CONTENT_TYPE, reply.contentType);
+    if (reply.streamer != null) {
+      stream(response, reply.streamer, callback);
+      return;
+    }
     h.put(HttpHeader.CONTENT_LENGTH, reply.body.length);
     response.write(true, ByteBuffer.wrap(reply.body).asReadOnlyBuffer(), callback);
+  }
+
+  /** Writes a streamed body on this (request) thread: one chunk per line, each sent before the next is made. */
+  private static void stream(Response response, Reply.Streamer streamer, Callback callback) {
+    try {
+      streamer.writeTo(line -> {
+        try (Blocker.Callback sent = Blocker.callback()) {
+          response.write(false, ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)), sent);
+          sent.block();
+        }
+      });
+      response.write(true, null, callback);
+    } catch (IOException | RuntimeException e) {
+      // the client went away mid-stream: nothing to tell it
+      LOG.debug("stream ended early: {}", e.getClass().getName());
+      callback.failed(e);
+    }
   }
 
   static void addCors(HttpFields.Mutable h) {

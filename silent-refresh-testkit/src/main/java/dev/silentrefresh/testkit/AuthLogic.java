@@ -1,12 +1,17 @@
 package dev.silentrefresh.testkit;
 
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +22,9 @@ import org.slf4j.LoggerFactory;
  */
 final class AuthLogic {
   private static final Logger LOG = LoggerFactory.getLogger(AuthLogic.class);
+  static final String REDIRECT_PATH = "/api/redirect";
+  static final String STREAM_PATH = "/api/stream";
+  private static final Set<String> REDIRECT_STATUSES = new LinkedHashSet<>(List.of("301", "302", "303", "307", "308"));
 
   private final ServerProtocol protocol;
   private final AccessTokens accessTokens;
@@ -28,9 +36,11 @@ final class AuthLogic {
   private final Faults faults;
   private final Pauser pauser;
   private final FaultReplies faultReplies;
+  private final Streams streams;
 
   AuthLogic(ServerProtocol protocol, AccessTokens accessTokens, RefreshTokenStore refreshTokens, Map<String, String> users,
-      Clock clock, Map<Endpoint, Duration> latency, Counters counters, Faults faults, Pauser pauser) {
+      Clock clock, Map<Endpoint, Duration> latency, Counters counters, Faults faults, Pauser pauser, Streams streams) {
+    this.streams = streams;
     this.protocol = protocol;
     this.accessTokens = accessTokens;
     this.refreshTokens = refreshTokens;
@@ -76,13 +86,12 @@ final class AuthLogic {
 
   /** Issues a token pair to {@code username} in a new family, without HTTP (and without counting a login). */
   IssuedTokens issue(String username, boolean expired) {
-    Instant now = clock.instant();
-    RefreshTokenStore.NewToken refresh = refreshTokens.login(username, now);
+    RefreshTokenStore.NewToken refresh = refreshTokens.login(username);
+    Instant now = refresh.issuedAt;
     String access = expired ? accessTokens.mintExpired(username, refresh.family, now)
         : accessTokens.mint(username, refresh.family, now);
     return new IssuedTokens(access, refresh.token,
-        expired ? Duration.ZERO : Duration.ofSeconds(accessTokens.expiresInSeconds(now)),
-        refreshTokens.lifetime(refresh.family, now));
+        expired ? Duration.ZERO : Duration.ofSeconds(accessTokens.expiresInSeconds(now)), refresh.lifetime);
   }
 
   private Reply serve(Endpoint endpoint, HttpCall call) {
@@ -107,11 +116,18 @@ final class AuthLogic {
             pauser.pause(faults.currentDelay());
             break;
           case DROP_AFTER_COMMIT:
-            refresh(call);
+            refresh(call, true);
             return protocol.serverError();
+          case DISCONNECT_AFTER_COMMIT:
+            refresh(call, true);
+            return Reply.disconnect();
+          case HANG_AFTER_COMMIT:
+            refresh(call, true);
+            faults.holdReply();
+            return Reply.disconnect();
           case REJECT_TOKENS:
             counters.incRejectedRequests();
-            return protocol.accessRejected(AccessTokens.Status.EXPIRED);
+            return accessRejected(call, AccessTokens.Status.EXPIRED);
           default:
             return faultReplies.reply(endpoint, fault);
         }
@@ -120,7 +136,7 @@ final class AuthLogic {
         case LOGIN:
           return login(call);
         case REFRESH:
-          return refresh(call);
+          return refresh(call, false);
         default:
           return api(call);
       }
@@ -146,20 +162,24 @@ final class AuthLogic {
         issued.refreshExpiresIn().toSeconds()));
   }
 
-  private Reply refresh(HttpCall call) {
+  /** Refreshes; {@code replyDropped}: the tokens will not reach the client (an *_AFTER_COMMIT fault). */
+  private Reply refresh(HttpCall call, boolean replyDropped) {
     ServerProtocol.RefreshRequest request = protocol.refresh(call);
     if (request.rejection != null) {
       return request.rejection;
     }
-    Instant now = clock.instant();
-    RefreshTokenStore.Result result = refreshTokens.refresh(request.token, now);
+    RefreshTokenStore.Result result = refreshTokens.refresh(request.token);
     if (!result.ok()) {
       counters.incRefreshRejected();
       LOG.debug("refresh refused: {}", result.outcome);
       return protocol.deadRefresh();
     }
+    Instant now = result.decidedAt; // the access token is issued at the time of the rotation it goes with
     String access = accessTokens.mint(result.username, result.family, now);
     counters.incRefreshSucceeded();
+    if (replyDropped) {
+      counters.incRefreshRepliesDropped();
+    }
     LOG.debug("refresh {} in family {}", result.outcome, result.family);
     return protocol.tokens(Endpoint.REFRESH, new ServerProtocol.TokenFields(TextNode.valueOf(access),
         TextNode.valueOf(result.refreshToken), accessTokens.expiresInSeconds(now), result.refreshExpiresIn.toSeconds()));
@@ -169,7 +189,7 @@ final class AuthLogic {
     AccessTokens.Check check = accessTokens.verify(protocol.accessToken(call), clock.instant());
     if (check.status != AccessTokens.Status.VALID) {
       counters.incRejectedRequests();
-      return protocol.accessRejected(check.status);
+      return accessRejected(call, check.status);
     }
     switch (call.path) {
       case "/api/me":
@@ -182,9 +202,85 @@ final class AuthLogic {
         counters.incApiSucceeded();
         String type = call.header("Content-Type");
         return Reply.of(200, type == null ? "application/octet-stream" : type, call.body);
+      case REDIRECT_PATH:
+        return redirect(call);
+      case STREAM_PATH:
+        if (!"GET".equals(call.method)) {
+          return protocol.methodNotAllowed();
+        }
+        return stream(call, check.username);
       default:
         return protocol.notFound();
     }
+  }
+
+  /** The profile's rejection; for {@code /api/stream} as the first (and only) value of an ndjson stream. */
+  private Reply accessRejected(HttpCall call, AccessTokens.Status status) {
+    Reply r = protocol.accessRejected(status);
+    return STREAM_PATH.equals(call.path) ? r.asNdjsonLine() : r;
+  }
+
+  /** {@code /api/redirect?to=<absolute http(s) URL>[&status=301|302|303|307|308]}: a redirect there (default 302). */
+  private Reply redirect(HttpCall call) {
+    String to = call.query().get("to");
+    URI target;
+    try {
+      target = to == null ? null : new URI(to);
+    } catch (URISyntaxException e) {
+      target = null;
+    }
+    if (target == null || !target.isAbsolute() || target.getHost() == null
+        || !("http".equalsIgnoreCase(target.getScheme()) || "https".equalsIgnoreCase(target.getScheme()))) {
+      return badRequest("'to' must be an absolute http(s) URL");
+    }
+    String status = call.query().getOrDefault("status", "302");
+    if (!REDIRECT_STATUSES.contains(status)) {
+      return badRequest("'status' must be one of " + REDIRECT_STATUSES);
+    }
+    counters.incApiSucceeded();
+    return Reply.json(Integer.parseInt(status), "{\"redirect\":" + Json.quote(target.toString()) + "}")
+        .withHeader("Location", target.toString());
+  }
+
+  /** {@code /api/stream}: see {@link Streams}. */
+  private Reply stream(HttpCall call, String username) {
+    int lines;
+    try {
+      lines = Integer.parseInt(call.query().getOrDefault("lines", String.valueOf(Streams.DEFAULT_LINES)));
+    } catch (NumberFormatException e) {
+      lines = -1;
+    }
+    if (lines < 0 || lines > Streams.MAX_LINES) {
+      return badRequest("'lines' must be a number within 0.." + Streams.MAX_LINES);
+    }
+    String hold = call.query().getOrDefault("hold", "false");
+    if (!hold.equals("true") && !hold.equals("false")) {
+      return badRequest("'hold' must be true or false");
+    }
+    boolean held = hold.equals("true");
+    String first = new String(protocol.api(userJson(username)).body, StandardCharsets.UTF_8);
+    int count = lines;
+    counters.incApiSucceeded();
+    return Reply.stream(200, Reply.NDJSON, out -> {
+      boolean normally = false;
+      out.line(first);
+      streams.opened();
+      try {
+        if (held) {
+          streams.awaitRelease();
+        }
+        for (int i = 1; i <= count; i++) {
+          out.line("{\"seq\":" + i + "}");
+        }
+        normally = true;
+      } finally {
+        streams.ended(normally);
+      }
+    });
+  }
+
+  private static Reply badRequest(String message) {
+    return Reply.json(400, "{\"code\":400,\"message\":" + Json.quote(message) + "}");
   }
 
   private boolean passwordMatches(String username, String password) {

@@ -34,6 +34,7 @@ public final class AuthServer implements AutoCloseable {
   private final Builder config;
   private final Counters counters = new Counters();
   private final Faults faults = new Faults();
+  private final Streams streams = new Streams();
   private final Pauser pauser = new Pauser();
   private final RefreshTokenStore refreshTokens;
   private final AuthLogic logic;
@@ -47,12 +48,12 @@ public final class AuthServer implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     AccessTokens accessTokens = new AccessTokens(b.accessTtl, random);
     boolean rotation = b.rotation && profile != Profile.PUT_BEARER; // PUT_BEARER's protocol keeps the token
-    this.refreshTokens = new RefreshTokenStore(random, b.refreshTtl, rotation, b.reuseDetection, b.grace,
+    this.refreshTokens = new RefreshTokenStore(random, b.clock, b.refreshTtl, rotation, b.reuseDetection, b.grace,
         b.sessionMax, counters);
     ServerProtocol protocol = ServerProtocol.of(profile, b.clientId, b.clientCredential);
     Map<String, String> users = b.users.isEmpty() ? Map.of("demo", "demo-password") : Map.copyOf(b.users);
     this.logic = new AuthLogic(protocol, accessTokens, refreshTokens, users, b.clock, new EnumMap<>(b.latency),
-        counters, faults, pauser);
+        counters, faults, pauser, streams);
 
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
     threads.setName("auth-server-" + profile.id());
@@ -164,6 +165,19 @@ public final class AuthServer implements AutoCloseable {
     return faults;
   }
 
+  /** The streaming endpoint {@code GET /api/stream}: its wire format, counts and release control. */
+  public Streams streams() {
+    return streams;
+  }
+
+  /**
+   * The clock this server takes every expiry decision on (the builder's {@link Builder#clock(Clock)}, default
+   * system UTC). Give the client a different clock to test clock skew.
+   */
+  public Clock clock() {
+    return config.clock;
+  }
+
   /** Logs {@code username} in without HTTP (a new token family; not counted as a login call). */
   public IssuedTokens issueTokens(String username) {
     return logic.issue(requireUsername(username), false);
@@ -182,16 +196,21 @@ public final class AuthServer implements AutoCloseable {
   /**
    * Every access token issued so far is answered as expired from now on, as after a server-side
    * revocation; refresh tokens stay valid, and tokens issued afterwards are fine. Clients see a burst of
-   * "expired" replies at once — what single-flight refresh is for.
+   * "expired" replies at once — what single-flight refresh is for. To reject every token, also those issued
+   * later, use {@code faults().failAlways(Endpoint.API, Faults.Fault.REJECT_TOKENS)}.
    */
   public void expireAccessTokens() {
     logic.expireAccessTokens();
   }
 
-  /** Sets the counters to zero and clears the faults; issued tokens and families are kept. */
+  /**
+   * Sets the counters to zero, clears the faults and releases held replies and streams; issued tokens and
+   * families are kept.
+   */
   public void reset() {
     counters.reset();
     faults.clear();
+    streams.reset();
   }
 
   /** Stops the server and frees its port; requests waiting on latency or DELAY end at once. Idempotent. */
@@ -199,6 +218,8 @@ public final class AuthServer implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       pauser.close();
+      faults.close();
+      streams.close();
       stopQuietly();
     }
   }

@@ -22,6 +22,7 @@ public final class Counters {
   private final AtomicLong apiSucceeded = new AtomicLong();
   private final AtomicLong rejectedRequests = new AtomicLong();
   private final AtomicLong faultsInjected = new AtomicLong();
+  private final AtomicLong refreshRepliesDropped = new AtomicLong();
 
   Counters() {
   }
@@ -38,7 +39,7 @@ public final class Counters {
 
   /**
    * Refreshes that issued new tokens (counted when the server committed them, so a refresh whose reply was
-   * replaced by {@link Faults.Fault#DROP_AFTER_COMMIT} counts here too).
+   * replaced by one of the {@code *_AFTER_COMMIT} faults counts here too; see {@link #refreshRepliesDropped()}).
    */
   public long refreshSucceeded() {
     return refreshSucceeded.get();
@@ -90,6 +91,16 @@ public final class Counters {
     return faultsInjected.get();
   }
 
+  /**
+   * Refreshes that were committed (new tokens issued, counted in {@link #refreshSucceeded()} too) but whose
+   * tokens never reached the client, because {@link Faults.Fault#DROP_AFTER_COMMIT},
+   * {@link Faults.Fault#DISCONNECT_AFTER_COMMIT} or {@link Faults.Fault#HANG_AFTER_COMMIT} replaced the reply.
+   * Counted when the rotation is committed, before the reply is dropped or held.
+   */
+  public long refreshRepliesDropped() {
+    return refreshRepliesDropped.get();
+  }
+
   /** All counters by their camelCase name, in declaration order (for JSON output). */
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new LinkedHashMap<>();
@@ -104,6 +115,7 @@ public final class Counters {
     m.put("apiSucceeded", apiSucceeded());
     m.put("rejectedRequests", rejectedRequests());
     m.put("faultsInjected", faultsInjected());
+    m.put("refreshRepliesDropped", refreshRepliesDropped());
     return m;
   }
 
@@ -148,6 +160,10 @@ public final class Counters {
     faultsInjected.incrementAndGet();
   }
 
+  void incRefreshRepliesDropped() {
+    refreshRepliesDropped.incrementAndGet();
+  }
+
   /** A refresh request entered the handler. Pair with {@link #refreshFinished()}. */
   void refreshStarted() {
     refreshCalls.incrementAndGet();
@@ -164,7 +180,8 @@ public final class Counters {
 
   void reset() {
     for (AtomicLong c : new AtomicLong[] {loginCalls, refreshCalls, refreshSucceeded, refreshRejected,
-        reuseDetected, familiesRevoked, apiRequests, apiSucceeded, rejectedRequests, faultsInjected}) {
+        reuseDetected, familiesRevoked, apiRequests, apiSucceeded, rejectedRequests, faultsInjected,
+        refreshRepliesDropped}) {
       c.set(0);
     }
     // refreshes still in flight stay counted, so the peak restarts from them

@@ -11,9 +11,16 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Failure injection for an {@link AuthServer}. Rules are checked per request in the order they were added;
- * the first that fires decides the request's fault. Faults other than {@link Fault#DELAY},
- * {@link Fault#DROP_AFTER_COMMIT} and {@link Fault#REJECT_TOKENS} answer without processing the request (no
+ * the first that fires decides the request's fault. Faults other than {@link Fault#DELAY}, the three
+ * {@code *_AFTER_COMMIT} faults and {@link Fault#REJECT_TOKENS} answer without processing the request (no
  * login, no rotation). Thread-safe; {@link AuthServer#reset()} calls {@link #clear()}.
+ *
+ * <p>"The refresh happened but its reply was lost": {@link #dropRefreshReplyAfterCommit(int)} (the connection is
+ * closed without a response) and {@link #holdRefreshReplyAfterCommit(int)} (nothing is sent until the client
+ * gives up, {@link #releaseHeldReplies()} or {@link #delay(Duration)} passes; then the connection is closed
+ * without a response). Either way the rotation is committed first: {@link Counters#refreshSucceeded()} and
+ * {@link Counters#refreshRepliesDropped()} count it, and the presented refresh token is already rotated (with
+ * reuse detection and no grace, presenting it again revokes the family).
  */
 public final class Faults {
 
@@ -41,6 +48,17 @@ public final class Faults {
     DELAY,
     /** REFRESH only: perform the refresh (commit the rotation), then answer 500 instead of the tokens. */
     DROP_AFTER_COMMIT,
+    /**
+     * REFRESH only: perform the refresh (commit the rotation), then close the connection without sending any
+     * response (the client sees the connection end with no status line: an {@code IOException}).
+     */
+    DISCONNECT_AFTER_COMMIT,
+    /**
+     * REFRESH only: perform the refresh (commit the rotation), then send nothing and hold the connection until
+     * {@link Faults#releaseHeldReplies()}, the server closes, or {@link Faults#delay(Duration)} (default 30 s)
+     * passes; then close it without a response. A client with a shorter timeout sees its own timeout.
+     */
+    HANG_AFTER_COMMIT,
     /** API only: treat every access token, even a fresh one, as expired (the profile's expired reply). */
     REJECT_TOKENS
   }
@@ -49,6 +67,7 @@ public final class Faults {
 
   private final Map<Endpoint, List<Rule>> rules = new EnumMap<>(Endpoint.class);
   private Duration delay = DEFAULT_DELAY;
+  private final Hold heldReplies = new Hold();
 
   Faults() {
     for (Endpoint e : Endpoint.values()) {
@@ -83,7 +102,35 @@ public final class Faults {
     return this;
   }
 
-  /** How long {@link Fault#DELAY} waits before answering (default 30 s). */
+  /**
+   * The next {@code times} refreshes are committed (the token rotates) and their reply is dropped: the
+   * connection is closed without a response. Same as {@code failNext(REFRESH, DISCONNECT_AFTER_COMMIT, times)}.
+   */
+  public Faults dropRefreshReplyAfterCommit(int times) {
+    return failNext(Endpoint.REFRESH, Fault.DISCONNECT_AFTER_COMMIT, times);
+  }
+
+  /**
+   * The next {@code times} refreshes are committed (the token rotates) and their reply never comes: the
+   * connection is held without a byte until the client times out (or {@link #releaseHeldReplies()}, server
+   * close, or {@link #delay(Duration)} passes, after which it is closed without a response). Same as
+   * {@code failNext(REFRESH, HANG_AFTER_COMMIT, times)}.
+   */
+  public Faults holdRefreshReplyAfterCommit(int times) {
+    return failNext(Endpoint.REFRESH, Fault.HANG_AFTER_COMMIT, times);
+  }
+
+  /** Ends every {@link Fault#HANG_AFTER_COMMIT} hold in progress: those connections are closed without a response. */
+  public void releaseHeldReplies() {
+    heldReplies.release();
+  }
+
+  /** How many {@link Fault#HANG_AFTER_COMMIT} replies are being held right now (their refresh is committed). */
+  public int heldReplies() {
+    return heldReplies.holding();
+  }
+
+  /** How long {@link Fault#DELAY} waits before answering, and the longest a HANG_AFTER_COMMIT holds (default 30 s). */
   public synchronized Faults delay(Duration delay) {
     Objects.requireNonNull(delay, "delay");
     if (delay.isNegative()) {
@@ -93,14 +140,24 @@ public final class Faults {
     return this;
   }
 
-  /** Removes every rule and restores the default delay. */
+  /** Removes every rule, restores the default delay and {@linkplain #releaseHeldReplies() releases} held replies. */
   public synchronized void clear() {
     rules.values().forEach(List::clear);
     delay = DEFAULT_DELAY;
+    heldReplies.release();
   }
 
   synchronized Duration currentDelay() {
     return delay;
+  }
+
+  /** Holds the calling request thread for HANG_AFTER_COMMIT. */
+  void holdReply() {
+    heldReplies.await(currentDelay());
+  }
+
+  void close() {
+    heldReplies.close();
   }
 
   /** The fault for the request now arriving at {@code endpoint}, or {@code null}; consumes a failNext count. */
@@ -123,8 +180,9 @@ public final class Faults {
   private static void check(Endpoint endpoint, Fault fault) {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(fault, "fault");
-    if (fault == Fault.DROP_AFTER_COMMIT && endpoint != Endpoint.REFRESH) {
-      throw new IllegalArgumentException("DROP_AFTER_COMMIT applies to REFRESH only, not " + endpoint);
+    if ((fault == Fault.DROP_AFTER_COMMIT || fault == Fault.DISCONNECT_AFTER_COMMIT
+        || fault == Fault.HANG_AFTER_COMMIT) && endpoint != Endpoint.REFRESH) {
+      throw new IllegalArgumentException(fault + " applies to REFRESH only, not " + endpoint);
     }
     if (fault == Fault.REJECT_TOKENS && endpoint != Endpoint.API) {
       throw new IllegalArgumentException("REJECT_TOKENS applies to API only, not " + endpoint);

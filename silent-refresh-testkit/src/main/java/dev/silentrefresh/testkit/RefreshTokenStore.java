@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -13,7 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Refresh tokens: 32 random bytes, base64url, stored only as their SHA-256 hash. A family is one login; all
- * decisions about a family's tokens are taken under the family's lock, so rotation is atomic.
+ * decisions about a family's tokens are taken under the family's lock, and the time of a decision is read from
+ * the clock under that lock too, so decisions on one family are totally ordered in time: rotation is atomic
+ * and "within the grace window" is measured exactly (with no grace, of any number of concurrent refreshes
+ * with one token exactly one rotates it; every other one is reuse).
  */
 final class RefreshTokenStore {
 
@@ -27,17 +31,21 @@ final class RefreshTokenStore {
     final String family;
     final String refreshToken;
     final Duration refreshExpiresIn;
+    /** The time the decision was taken at (read under the family's lock); null for an unknown token. */
+    final Instant decidedAt;
 
-    private Result(Outcome outcome, String username, String family, String refreshToken, Duration refreshExpiresIn) {
+    private Result(Outcome outcome, String username, String family, String refreshToken, Duration refreshExpiresIn,
+        Instant decidedAt) {
       this.outcome = outcome;
       this.username = username;
       this.family = family;
       this.refreshToken = refreshToken;
       this.refreshExpiresIn = refreshExpiresIn;
+      this.decidedAt = decidedAt;
     }
 
-    static Result dead(Outcome outcome) {
-      return new Result(outcome, null, null, null, null);
+    static Result dead(Outcome outcome, Instant decidedAt) {
+      return new Result(outcome, null, null, null, null, decidedAt);
     }
 
     boolean ok() {
@@ -49,10 +57,14 @@ final class RefreshTokenStore {
   static final class NewToken {
     final String family;
     final String token;
+    final Instant issuedAt;
+    final Duration lifetime;
 
-    NewToken(String family, String token) {
+    NewToken(String family, String token, Instant issuedAt, Duration lifetime) {
       this.family = family;
       this.token = token;
+      this.issuedAt = issuedAt;
+      this.lifetime = lifetime;
     }
   }
 
@@ -88,6 +100,7 @@ final class RefreshTokenStore {
   private final AtomicLong issued = new AtomicLong();
   private final Map<String, Family> families = new ConcurrentHashMap<>();
   private final SecureRandom random;
+  private final Clock clock;
   private final Duration ttl;
   private final boolean rotation;
   private final boolean reuseDetection;
@@ -95,9 +108,10 @@ final class RefreshTokenStore {
   private final Duration sessionMax;
   private final Counters counters;
 
-  RefreshTokenStore(SecureRandom random, Duration ttl, boolean rotation, boolean reuseDetection, Duration grace,
-      Duration sessionMax, Counters counters) {
+  RefreshTokenStore(SecureRandom random, Clock clock, Duration ttl, boolean rotation, boolean reuseDetection,
+      Duration grace, Duration sessionMax, Counters counters) {
     this.random = random;
+    this.clock = clock;
     this.ttl = ttl;
     this.sessionMax = sessionMax;
     this.rotation = rotation;
@@ -110,49 +124,55 @@ final class RefreshTokenStore {
     return ttl;
   }
 
-  /** Starts a new family (one login) and issues its first refresh token. */
-  NewToken login(String username, Instant now) {
+  /** Starts a new family (one login) and issues its first refresh token, at the clock's time under its lock. */
+  NewToken login(String username) {
     byte[] id = new byte[12];
     random.nextBytes(id);
+    // nobody can reach the family before it is in the map, so its start need not be read under its lock
+    Instant now = clock.instant();
     Family family = new Family(Base64.getUrlEncoder().withoutPadding().encodeToString(id), username,
         sessionMax == null ? null : now.plus(sessionMax));
-    families.put(family.id, family);
     synchronized (family) {
-      return new NewToken(family.id, issue(family, now));
+      families.put(family.id, family);
+      return new NewToken(family.id, issue(family, now), now, lifetime(family, now));
     }
   }
 
-  /** Exchanges a refresh token, following the check order unknown, revoked, expired, already rotated. */
-  Result refresh(String token, Instant now) {
+  /**
+   * Exchanges a refresh token, following the check order unknown, revoked, expired, already rotated. The
+   * decision's time is read under the family's lock (see the class comment).
+   */
+  Result refresh(String token) {
     Entry entry = token == null || token.isEmpty() ? null : entries.get(hash(token));
     if (entry == null) {
-      return Result.dead(Outcome.DEAD_UNKNOWN);
+      return Result.dead(Outcome.DEAD_UNKNOWN, null);
     }
     Family family = entry.family;
     synchronized (family) {
+      Instant now = clock.instant();
       if (family.revoked) {
-        return Result.dead(Outcome.DEAD_REVOKED);
+        return Result.dead(Outcome.DEAD_REVOKED, now);
       }
       if (!now.isBefore(entry.expiresAt)) {
-        return Result.dead(Outcome.DEAD_EXPIRED);
+        return Result.dead(Outcome.DEAD_EXPIRED, now);
       }
       if (entry.rotatedAt != null) {
         if (now.isBefore(entry.rotatedAt.plus(grace))) {
-          return new Result(Outcome.GRACE, family.username, family.id, issue(family, now), lifetime(family, now));
+          return new Result(Outcome.GRACE, family.username, family.id, issue(family, now), lifetime(family, now), now);
         }
         if (reuseDetection) {
           family.revoked = true;
           counters.incReuseDetected();
           counters.incFamiliesRevoked();
-          return Result.dead(Outcome.DEAD_REUSED);
+          return Result.dead(Outcome.DEAD_REUSED, now);
         }
-        return Result.dead(Outcome.DEAD_ROTATED);
+        return Result.dead(Outcome.DEAD_ROTATED, now);
       }
       if (rotation) {
         entry.rotatedAt = now;
-        return new Result(Outcome.ROTATED, family.username, family.id, issue(family, now), lifetime(family, now));
+        return new Result(Outcome.ROTATED, family.username, family.id, issue(family, now), lifetime(family, now), now);
       }
-      return new Result(Outcome.KEPT, family.username, family.id, token, Duration.between(now, entry.expiresAt));
+      return new Result(Outcome.KEPT, family.username, family.id, token, Duration.between(now, entry.expiresAt), now);
     }
   }
 
@@ -163,11 +183,6 @@ final class RefreshTokenStore {
         f.revoked = true;
       }
     }
-  }
-
-  /** A new token's lifetime: the refresh TTL, cut short by the end of the login when there is one. */
-  Duration lifetime(String familyId, Instant now) {
-    return lifetime(families.get(familyId), now);
   }
 
   private Duration lifetime(Family family, Instant now) {

@@ -1,23 +1,46 @@
 package dev.silentrefresh.testkit;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** An HTTP reply decided by the server logic, written out by {@link AuthHandler}. Immutable. */
+/**
+ * An HTTP reply decided by the server logic, written out by {@link AuthHandler}. Immutable. Three kinds: a
+ * whole body (with Content-Length), a streamed body (chunked, written line by line by a {@link Streamer} on
+ * the request thread), or no reply at all ({@link #disconnect()}: the connection is closed without a byte).
+ */
 final class Reply {
   static final String JSON = "application/json";
+  static final String NDJSON = "application/x-ndjson";
+
+  /** Writes a streamed body; runs on the server's request thread and may block there. */
+  interface Streamer {
+    void writeTo(LineSink out) throws IOException;
+  }
+
+  /** Where a {@link Streamer} writes: each line is sent (and flushed) as its own chunk. */
+  interface LineSink {
+    void line(String text) throws IOException;
+  }
+
+  private static final Reply DISCONNECT = new Reply(0, null, new byte[0], Map.of(), null, true);
 
   final int status;
   final String contentType; // null: no body
   final byte[] body;
   final Map<String, String> headers;
+  final Streamer streamer; // non-null: a streamed body of contentType
+  final boolean disconnect;
 
-  private Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+  private Reply(int status, String contentType, byte[] body, Map<String, String> headers, Streamer streamer,
+      boolean disconnect) {
     this.status = status;
     this.contentType = contentType;
     this.body = body;
     this.headers = headers;
+    this.streamer = streamer;
+    this.disconnect = disconnect;
   }
 
   static Reply json(int status, String json) {
@@ -25,23 +48,39 @@ final class Reply {
   }
 
   static Reply of(int status, String contentType, byte[] body) {
-    return new Reply(status, contentType, body, Map.of());
+    return new Reply(status, contentType, body, Map.of(), null, false);
   }
 
   static Reply empty(int status) {
-    return new Reply(status, null, new byte[0], Map.of());
+    return new Reply(status, null, new byte[0], Map.of(), null, false);
+  }
+
+  /** A chunked body of {@code contentType} written by {@code streamer}. */
+  static Reply stream(int status, String contentType, Streamer streamer) {
+    return new Reply(status, contentType, new byte[0], Map.of(), streamer, false);
+  }
+
+  /** No reply: the connection is closed without sending anything. */
+  static Reply disconnect() {
+    return DISCONNECT;
   }
 
   Reply withHeader(String name, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
-    return new Reply(status, contentType, body, Map.copyOf(h));
+    return new Reply(status, contentType, body, Map.copyOf(h), streamer, disconnect);
   }
 
   /** The same reply with the body cut to its first half (Content-Length follows the cut body). */
   Reply truncated() {
     byte[] half = new byte[body.length / 2];
     System.arraycopy(body, 0, half, 0, half.length);
-    return new Reply(status, contentType, half, headers);
+    return new Reply(status, contentType, half, headers, streamer, disconnect);
+  }
+
+  /** This whole-body reply as a one-line ndjson stream: same status and headers, the body as its only line. */
+  Reply asNdjsonLine() {
+    String line = new String(body, StandardCharsets.UTF_8);
+    return new Reply(status, NDJSON, new byte[0], headers, out -> out.line(line), false);
   }
 }

@@ -3,7 +3,37 @@
  * speaking one {@link dev.silentrefresh.testkit.Profile} (wire protocol) per instance, with rotating refresh
  * tokens, reuse detection, latency and {@link dev.silentrefresh.testkit.Faults fault} injection and
  * {@link dev.silentrefresh.testkit.Counters counters}; plus
- * {@link dev.silentrefresh.testkit.AuthServerExtension}, its JUnit 5 extension. It does not depend on
- * silent-refresh-core: any HTTP client can talk to it.
+ * {@link dev.silentrefresh.testkit.AuthServerExtension}, its JUnit 5 extension. Any HTTP client can talk to it;
+ * {@link dev.silentrefresh.testkit.AuthServer#dialect()} hands out the matching core dialect.
+ *
+ * <h2>Ground truth</h2>
+ * Every decision about one login's refresh tokens (rotate, grace, reuse, expired, revoked) is taken under that
+ * login's lock at a time read from the server's clock under the same lock. So with {@code grace(ZERO)} (the
+ * default), of any number of concurrent refreshes presenting one refresh token exactly one succeeds and one is
+ * counted as reuse ({@link dev.silentrefresh.testkit.Counters#reuseDetected()}, the family revoked; the rest
+ * find it revoked), every time; with {@code grace(d)} every presentation of a rotated token within {@code d} of
+ * its rotation gets a fresh pair and none is reuse.
+ *
+ * <h2>Building blocks for client scenarios</h2>
+ * <ul>
+ *   <li><b>Refresh reply lost after the rotation was committed</b>:
+ *     {@link dev.silentrefresh.testkit.Faults#dropRefreshReplyAfterCommit(int)} (connection closed without a
+ *     response), {@link dev.silentrefresh.testkit.Faults#holdRefreshReplyAfterCommit(int)} (no reply until the
+ *     client times out) and {@code DROP_AFTER_COMMIT} (a 500 instead of the tokens);
+ *     {@link dev.silentrefresh.testkit.Counters#refreshRepliesDropped()} counts the committed-but-lost ones.
+ *     "Exactly one clean login-required, no reuse detected" is {@code reuseDetected() == 0} with
+ *     {@code refreshRejected()} as expected; "reuse detected" is {@code reuseDetected() == 1} and
+ *     {@code familiesRevoked() == 1}.</li>
+ *   <li><b>Server clock differs from the client's</b>: {@link dev.silentrefresh.testkit.AuthServer.Builder#clock}
+ *     with its own {@link dev.silentrefresh.testkit.MutableClock}; {@link dev.silentrefresh.testkit.AuthServer#clock()}.</li>
+ *   <li><b>Redirects</b>: the protected {@code GET /api/redirect?to=<absolute http(s) URL>[&status=30x]} answers
+ *     with a redirect there; {@link dev.silentrefresh.testkit.RecordingServer} is a second, foreign origin that
+ *     records every request, to count those that arrived carrying a token.</li>
+ *   <li><b>Streams</b>: the protected {@code GET /api/stream[?lines=N][&hold=true]}, chunked ndjson whose first
+ *     value is the profile's API value or its rejection; see {@link dev.silentrefresh.testkit.Streams}.</li>
+ *   <li><b>Reject every access token, even fresh ones</b>: {@code faults().failAlways(Endpoint.API,
+ *     Fault.REJECT_TOKENS)} (until {@code faults().clear()}); {@link dev.silentrefresh.testkit.AuthServer#expireAccessTokens()}
+ *     only expires the tokens issued so far.</li>
+ * </ul>
  */
 package dev.silentrefresh.testkit;

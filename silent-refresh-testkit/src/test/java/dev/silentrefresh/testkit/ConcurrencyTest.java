@@ -75,6 +75,55 @@ class ConcurrencyTest extends ServerTestBase {
     Wire.assertDead(Profile.CODE_401, Wire.refresh(s, next.refresh()));
   }
 
+  /**
+   * With no grace window, of N refreshes presenting one refresh token at once exactly one rotates it and the
+   * others are reuse: the family is revoked once, every round. The clock moves on every read, so a decision
+   * taken on a time read before the family's lock would see a "rotation in the future" and grant grace.
+   */
+  @Test
+  void withoutGraceExactlyOneOfManyConcurrentRefreshesWithOneTokenSucceeds() throws Exception {
+    TickingClock ticking = new TickingClock(clock.instant());
+    AuthServer s = start(Profile.CODE_401, b -> b.clock(ticking));
+    int threads = 16;
+    int rounds = 100;
+    for (int round = 0; round < rounds; round++) {
+      IssuedTokens tokens = s.issueTokens("demo");
+      List<HttpResponse<String>> replies = fireTogether(threads, i -> Wire.refresh(s, tokens.refreshToken()));
+      long ok = replies.stream().filter(r -> r.statusCode() == 200).count();
+      assertThat(ok).as("round %d: successful refreshes", round).isEqualTo(1);
+      assertThat(s.counters().refreshCalls()).as("round %d", round).isEqualTo((round + 1L) * threads);
+      assertThat(s.counters().refreshSucceeded()).as("round %d", round).isEqualTo(round + 1L);
+      assertThat(s.counters().refreshRejected()).as("round %d", round).isEqualTo((round + 1L) * (threads - 1));
+      assertThat(s.counters().reuseDetected()).as("round %d: one reuse detection per family", round)
+          .isEqualTo(round + 1L);
+      assertThat(s.counters().familiesRevoked()).as("round %d", round).isEqualTo(round + 1L);
+    }
+  }
+
+  /** Inside the grace window every concurrent presentation of a just-rotated token gets a fresh pair, no reuse. */
+  @Test
+  void insideTheGraceWindowEveryConcurrentRefreshWithOneTokenSucceeds() throws Exception {
+    AuthServer s = start(Profile.OAUTH2, b -> b.grace(Duration.ofSeconds(10)));
+    int threads = 16;
+    for (int round = 0; round < 10; round++) {
+      IssuedTokens tokens = s.issueTokens("demo");
+      List<HttpResponse<String>> replies = fireTogether(threads, i -> Wire.refresh(s, tokens.refreshToken()));
+      assertThat(replies).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(200));
+      assertThat(replies.stream().map(r -> Wire.tokens(Profile.OAUTH2, Endpoint.REFRESH, Wire.json(r)).refresh())
+          .distinct().count()).as("every reply has its own refresh token").isEqualTo(threads);
+    }
+    assertThat(s.counters().refreshSucceeded()).isEqualTo(10L * threads);
+    assertThat(s.counters().reuseDetected()).isZero();
+
+    // once the window has passed, the same token is reuse: the family (all its branches) is revoked
+    IssuedTokens tokens = s.issueTokens("demo");
+    Wire.Tokens next = Wire.refreshTokens(s, tokens.refreshToken());
+    clock.advance(Duration.ofSeconds(10));
+    Wire.assertDead(Profile.OAUTH2, Wire.refresh(s, tokens.refreshToken()));
+    assertThat(s.counters().reuseDetected()).isEqualTo(1);
+    Wire.assertDead(Profile.OAUTH2, Wire.refresh(s, next.refresh()));
+  }
+
   interface Call {
     HttpResponse<String> run(int i) throws Exception;
   }
