@@ -4,8 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * What happens to a session. Called on the thread that caused it; keep it quick and never throw.
- * Events carry no secrets. Every method has an empty default.
+ * What happens to a session. Events carry no secrets. Every method has an empty default. Keep them
+ * quick; whatever one throws (even an {@link Error}) is logged and ignored, never stranding a request.
+ *
+ * <p>Threads: refresh events ({@link #refreshed}, {@link #refreshFailed}, {@link #loginRequired},
+ * {@link #reloggedIn}) run on the session's executor; {@link #signedIn} and {@link #signedOut} on the
+ * thread that called {@code signIn}/{@code signOut}; {@link #replayed} and {@link #replaySkipped} on the
+ * request's thread.
  */
 public interface SessionListener {
   /** Tokens were refreshed (or adopted from the store, where another process had refreshed them). */
@@ -26,7 +31,7 @@ public interface SessionListener {
   /** {@link TokenSession#signOut} removed the session. */
   default void signedOut() {}
 
-  /** A rejected request is being sent again, once, with the new token. */
+  /** A rejected request is being sent again with a newer token (at most twice per request). */
   default void replayed() {}
 
   /** A rejected request was not replayed; its rejected reply was returned to the caller. */
