@@ -201,13 +201,28 @@ final class Engine implements SessionCalls {
   void signIn(Tokens tokens) throws IOException {
     if (tokens == null) throw new IllegalArgumentException("tokens are null");
     Instant now = clock.instant();
-    StoredTokens written = storeOp(() -> store.overwrite(withJwtExpiry(tokens, now)), "save the new tokens to");
+    Tokens toStore = withJwtExpiry(tokens, now);
+    held.beginSwitch();
+    StoredTokens written;
+    try {
+      written = storeOp(() -> store.overwrite(toStore), "save the new tokens to");
+    } catch (IOException | RuntimeException e) {
+      held.abortSwitch(); // the store refused: what was held stays
+      throw e;
+    }
     supersedeFlight(held.switchAccount(written, now, null), true);
     emit(SessionListener::signedIn);
   }
 
   void signOut() throws IOException {
-    StoredTokens written = storeOp(() -> store.overwrite(null), "clear");
+    held.beginSwitch();
+    StoredTokens written;
+    try {
+      written = storeOp(() -> store.overwrite(null), "clear");
+    } catch (IOException | RuntimeException e) {
+      held.abortSwitch();
+      throw e;
+    }
     supersedeFlight(held.switchAccount(written, clock.instant(), LoginRequiredException.Reason.SIGNED_OUT), false);
     emit(SessionListener::signedOut);
   }

@@ -38,9 +38,34 @@ public final class HeldTokens {
   public boolean advance(long epoch, Generation next) {
     for (;;) {
       Generation cur = current.get();
-      if (cur != null && cur.epoch != epoch) return false;
+      if (cur != null && (cur.epoch != epoch || cur.switching)) return false;
       if (cur != null && !next.isNewerThan(cur)) return cur.sameAs(next);
       if (current.compareAndSet(cur, next)) return true;
+    }
+  }
+
+  /**
+   * Starts a new epoch before a sign-in or sign-out writes the store, so that nothing started earlier
+   * (a refresh landing, an adoption of what the store holds) can move the held tokens meanwhile.
+   */
+  public void beginSwitch() {
+    for (;;) {
+      Generation cur = current.get();
+      if (cur == null) return; // never loaded: nothing can have started
+      Generation next = new Generation(cur.stored, cur.receivedAt, cur.epoch + 1, cur.unsaved, cur.rejectedStreak,
+          cur.endReason, true);
+      if (current.compareAndSet(cur, next)) return;
+    }
+  }
+
+  /** The sign-in or sign-out failed (the store refused it): what was held stays, in the new epoch. */
+  public void abortSwitch() {
+    for (;;) {
+      Generation cur = current.get();
+      if (cur == null || !cur.switching) return;
+      Generation next = new Generation(cur.stored, cur.receivedAt, cur.epoch, cur.unsaved, cur.rejectedStreak,
+          cur.endReason, false);
+      if (current.compareAndSet(cur, next)) return;
     }
   }
 
@@ -80,6 +105,8 @@ public final class HeldTokens {
     public final int rejectedStreak;
     /** Why the session ended, when it has no tokens because it ended; null otherwise. */
     public final LoginRequiredException.Reason endReason;
+    /** True while a sign-in or sign-out is writing the store: nothing may move the held tokens but it. */
+    final boolean switching;
     /** Set once a request sent with these tokens was accepted. */
     private volatile boolean accepted;
     /** Refreshes after rejections of these tokens are held back until then (local clock). */
@@ -87,6 +114,12 @@ public final class HeldTokens {
 
     public Generation(StoredTokens stored, Instant receivedAt, long epoch, int unsaved, int rejectedStreak,
         LoginRequiredException.Reason endReason) {
+      this(stored, receivedAt, epoch, unsaved, rejectedStreak, endReason, false);
+    }
+
+    Generation(StoredTokens stored, Instant receivedAt, long epoch, int unsaved, int rejectedStreak,
+        LoginRequiredException.Reason endReason, boolean switching) {
+      this.switching = switching;
       this.stored = stored;
       this.receivedAt = receivedAt;
       this.epoch = epoch;
