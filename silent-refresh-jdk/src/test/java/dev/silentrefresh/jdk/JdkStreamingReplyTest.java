@@ -28,14 +28,18 @@ class JdkStreamingReplyTest {
   private final HttpClient plain = HttpClient.newHttpClient();
   private final AuthServer auth = AuthServer.builder(Profile.CODE_50014).start();
   private final StreamingApi api;
-  private final TokenSession session;
-  private final HttpClient client;
+  private TokenSession session;
+  private HttpClient client;
 
   JdkStreamingReplyTest() throws Exception {
     api = new StreamingApi();
+    useSession(Duration.ofSeconds(10)); // ample: only bounds a failure (a cold JVM parses its first JSON slowly)
+  }
+
+  private void useSession(Duration peekTimeout) {
     session = TokenSession.builder(auth.dialect(), JdkRefreshTransport.of(plain))
         .scope(api.origin())
-        .bodyPeekTimeout(Duration.ofMillis(200))
+        .bodyPeekTimeout(peekTimeout)
         .build();
     client = JdkRefreshClient.wrap(plain, session);
   }
@@ -62,6 +66,7 @@ class JdkStreamingReplyTest {
 
   @Test
   void aFirstChunkSlowerThanThePeekTimeoutStillReachesTheCaller() throws Exception {
+    useSession(Duration.ofMillis(200));
     session.signIn(auth.issueTokens(auth.username()).toTokensWithoutExpiry());
     api.stallFirstChunk = true;
     CompletableFuture<HttpResponse<InputStream>> sent = client.sendAsync(

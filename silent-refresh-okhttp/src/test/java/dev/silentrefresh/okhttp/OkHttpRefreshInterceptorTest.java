@@ -176,6 +176,39 @@ class OkHttpRefreshInterceptorTest {
     }
   }
 
+  /** A foreign origin's "expired" reply, reached through a redirect, is not the session's business. */
+  @ParameterizedTest
+  @EnumSource(value = Profile.class, names = {"OAUTH2", "CODE_50014", "CODE_401"})
+  void aForeignRejectionReachedThroughARedirectTriggersNoRefresh(Profile profile) throws Exception {
+    Map<String, Map<String, List<String>>> seen = new ConcurrentHashMap<>();
+    int foreignStatus = profile == Profile.OAUTH2 ? 401 : profile == Profile.CODE_401 ? 400 : 200;
+    String foreignBody = profile == Profile.OAUTH2 ? "{\"error\":\"invalid_token\"}"
+        : profile == Profile.CODE_401 ? "{\"code\":401}" : "{\"code\":50014}";
+    HttpServer foreign = server(seen, exchange -> {
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      reply(exchange, foreignStatus, foreignBody, false);
+    });
+    int foreignPort = foreign.getAddress().getPort();
+    HttpServer api = server(seen, exchange -> {
+      exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + foreignPort + "/elsewhere");
+      reply(exchange, 302, "", false);
+    });
+    URI apiOrigin = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
+    try (Fixture f = new Fixture(profile, s -> {}, b -> b.scope(apiOrigin))) {
+      f.session.signIn(f.server.issueTokens(f.server.username()).toTokensWithoutExpiry());
+      String header = f.session.dialect().tokenHeader();
+      try (Response r = f.client.newCall(get(apiOrigin.resolve("/moved"))).execute()) {
+        assertThat(r.code()).as("the foreign reply, as it came").isEqualTo(foreignStatus);
+        assertThat(r.body().string()).isEqualTo(foreignBody);
+      }
+      assertThat(f.server.counters().refreshCalls()).isZero();
+      assertThat(headerNames(seen, "/elsewhere")).noneMatch(header::equalsIgnoreCase);
+    } finally {
+      foreign.stop(0);
+      api.stop(0);
+    }
+  }
+
   @Test
   void aRedirectWithinScopeKeepsTheToken() throws Exception {
     AtomicReference<URI> target = new AtomicReference<>();
