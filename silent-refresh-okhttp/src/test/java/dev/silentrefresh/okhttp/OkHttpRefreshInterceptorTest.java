@@ -145,12 +145,8 @@ class OkHttpRefreshInterceptorTest {
   void aRedirectOutOfScopeCarriesNoToken(Profile profile) throws Exception {
     Map<String, Map<String, List<String>>> seen = new ConcurrentHashMap<>();
     HttpServer foreign = server(seen, exchange -> reply(exchange, 200, "{\"foreign\":true}", false));
-    int foreignPort = foreign.getAddress().getPort();
-    HttpServer redirector = server(seen, exchange -> {
-      exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + foreignPort + "/landing");
-      reply(exchange, 302, "", false);
-    });
-    URI redirectorOrigin = URI.create("http://127.0.0.1:" + redirector.getAddress().getPort());
+    HttpServer redirector = redirector(seen, originOf(foreign).resolve("/landing"));
+    URI redirectorOrigin = originOf(redirector);
     try (Fixture f = new Fixture(profile, s -> {}, b -> b.scope(redirectorOrigin))) {
       f.session.signIn(f.server.issueTokens(f.server.username()).toTokensWithoutExpiry());
       String header = f.session.dialect().tokenHeader();
@@ -188,12 +184,8 @@ class OkHttpRefreshInterceptorTest {
       exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       reply(exchange, foreignStatus, foreignBody, false);
     });
-    int foreignPort = foreign.getAddress().getPort();
-    HttpServer api = server(seen, exchange -> {
-      exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + foreignPort + "/elsewhere");
-      reply(exchange, 302, "", false);
-    });
-    URI apiOrigin = URI.create("http://127.0.0.1:" + api.getAddress().getPort());
+    HttpServer api = redirector(seen, originOf(foreign).resolve("/elsewhere"));
+    URI apiOrigin = originOf(api);
     try (Fixture f = new Fixture(profile, s -> {}, b -> b.scope(apiOrigin))) {
       f.session.signIn(f.server.issueTokens(f.server.username()).toTokensWithoutExpiry());
       String header = f.session.dialect().tokenHeader();
@@ -350,6 +342,18 @@ class OkHttpRefreshInterceptorTest {
     });
     s.start();
     return s;
+  }
+
+  /** A server answering every request with a 302 to {@code target}. */
+  private static HttpServer redirector(Map<String, Map<String, List<String>>> seen, URI target) throws IOException {
+    return server(seen, exchange -> {
+      exchange.getResponseHeaders().add("Location", target.toString());
+      reply(exchange, 302, "", false);
+    });
+  }
+
+  private static URI originOf(HttpServer server) {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
   private static void reply(com.sun.net.httpserver.HttpExchange exchange, int status, String body, boolean chunked)
