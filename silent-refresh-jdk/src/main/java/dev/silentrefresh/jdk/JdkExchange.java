@@ -92,9 +92,32 @@ abstract class JdkExchange<T> implements Exchange<HttpResponse<Peeked<T>>> {
       super(client, request, handler, session, replay);
     }
 
+    private volatile boolean cancelled;
+    private volatile CompletableFuture<?> sending;
+
     @Override
     public CompletableFuture<HttpResponse<Peeked<T>>> send(String tokenHeaderValue) {
-      return client.sendAsync(prepare(tokenHeaderValue), handler(tokenHeaderValue));
+      if (cancelled) { // nothing more goes out for a cancelled request
+        CompletableFuture<HttpResponse<Peeked<T>>> none = new CompletableFuture<>();
+        none.cancel(false);
+        return none;
+      }
+      CompletableFuture<HttpResponse<Peeked<T>>> sent = client.sendAsync(prepare(tokenHeaderValue), handler(tokenHeaderValue));
+      sending = sent;
+      if (cancelled) sent.cancel(true);
+      return sent;
+    }
+
+    /** The caller cancelled: no further send goes out, and the one in flight is aborted. */
+    void cancel() {
+      cancelled = true;
+      CompletableFuture<?> inFlight = sending;
+      if (inFlight != null) inFlight.cancel(true);
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled;
     }
   }
 }

@@ -98,11 +98,24 @@ public final class JdkRefreshClient extends HttpClient {
     }
   }
 
+  /**
+   * Sends without blocking. Cancelling the returned future cancels the request: one waiting for a
+   * refresh stops waiting and is never sent (the refresh goes on for others); one in flight is aborted.
+   */
   @Override
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     JdkExchange.Async<T> exchange = new JdkExchange.Async<>(delegate, request, handler, session, replayBufferBytes);
-    return SessionCalls.of(session).executeAsync(request.uri(), exchange)
+    CompletableFuture<HttpResponse<Peeked<T>>> judged = SessionCalls.of(session).executeAsync(request.uri(), exchange);
+    CompletableFuture<HttpResponse<T>> result = judged
         .thenCompose(reply -> reply.body().body().thenApply(body -> new RefreshedResponse<>(reply, request, body)));
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        exchange.cancel();
+        judged.cancel(true);
+        judged.thenAccept(reply -> reply.body().discard()); // judged already: stop the body too
+      }
+    });
+    return result;
   }
 
   /** As {@link #sendAsync(HttpRequest, HttpResponse.BodyHandler)}; server pushes are refused. */

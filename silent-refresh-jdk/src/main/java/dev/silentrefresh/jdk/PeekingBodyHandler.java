@@ -1,19 +1,23 @@
 package dev.silentrefresh.jdk;
 
-import dev.silentrefresh.spi.SessionCalls;
 import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.spi.SessionCalls;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.concurrent.Flow;
 
 /**
  * Wraps the caller's body handler. When core may need the body to classify the reply (the session
- * says so), the body is buffered up to the session's peek limit; a longer body cannot be a signal and
- * is streamed to the caller's handler, buffered prefix first. Otherwise the caller's handler runs as is.
+ * says so), the start of the body is peeked: read until {@link SessionCalls#peekIsEnough} says it
+ * holds a complete first JSON value, the body ends, the peek limit is passed or the peek timeout
+ * passes. The reply then goes on at once; the caller's handler gets the peeked buffers followed by
+ * the rest of the live stream, as fast as it asks for them. Otherwise the caller's handler runs as is.
  */
 final class PeekingBodyHandler<T> implements HttpResponse.BodyHandler<Peeked<T>> {
   private final HttpResponse.BodyHandler<T> handler;
@@ -30,29 +34,50 @@ final class PeekingBodyHandler<T> implements HttpResponse.BodyHandler<Peeked<T>>
   public HttpResponse.BodySubscriber<Peeked<T>> apply(HttpResponse.ResponseInfo info) {
     String type = info.headers().firstValue("Content-Type").orElse(null);
     long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-    if (peek && SessionCalls.of(session).wantsBody(info.statusCode(), type, length)) {
-      return new PeekingSubscriber<>(handler, info, SessionCalls.of(session).maxBodyPeekBytes());
+    SessionCalls calls = SessionCalls.of(session);
+    if (peek && calls.wantsBody(info.statusCode(), type, length)) {
+      return new PeekingSubscriber<>(handler, info, calls);
     }
     return HttpResponse.BodySubscribers.mapping(handler.apply(info),
         t -> Peeked.streamed(CompletableFuture.completedFuture(t)));
   }
 
-  /** Buffers up to {@code limit} bytes; past it, hands the stream to the caller's subscriber. */
+  /**
+   * Peeks, then holds the stream until the reply is judged: core then either discards it (the
+   * upstream is cancelled) or it goes to the caller, whose subscriber is relayed everything received
+   * so far and then the live stream, within its demand. Upstream signals arrive one at a time (the
+   * Flow contract); the caller's subscription and the peek timer may act from other threads, so state
+   * is guarded by this object, and signals to the caller's subscriber are serialized by {@link #drain}.
+   */
   private static final class PeekingSubscriber<T> implements HttpResponse.BodySubscriber<Peeked<T>> {
     private final HttpResponse.BodyHandler<T> handler;
     private final HttpResponse.ResponseInfo info;
+    private final SessionCalls calls;
     private final int limit;
     private final CompletableFuture<Peeked<T>> result = new CompletableFuture<>();
-    private final List<ByteBuffer> buffered = new ArrayList<>();
-    private long size;
     private Flow.Subscription upstream;
-    private HttpResponse.BodySubscriber<T> downstream; // set once the body outgrew the limit
-    private PrefixRelay relay;
+    private Future<?> timer;
 
-    PeekingSubscriber(HttpResponse.BodyHandler<T> handler, HttpResponse.ResponseInfo info, int limit) {
+    // guarded by this
+    private final ArrayDeque<List<ByteBuffer>> received = new ArrayDeque<>(); // not yet relayed
+    private byte[] peeked = new byte[512];
+    private int peekedLength;
+    private boolean peeking = true;
+    private HttpResponse.BodySubscriber<T> downstream;
+    private long demand; // asked by the caller's subscriber, not yet relayed
+    private long requested; // asked of the upstream, not yet received
+    private boolean ended;
+    private Throwable error;
+    private boolean endRelayed;
+    private boolean cancelled;
+    private boolean draining;
+    private boolean drainAgain;
+
+    PeekingSubscriber(HttpResponse.BodyHandler<T> handler, HttpResponse.ResponseInfo info, SessionCalls calls) {
       this.handler = handler;
       this.info = info;
-      this.limit = limit;
+      this.calls = calls;
+      this.limit = calls.maxBodyPeekBytes();
     }
 
     @Override
@@ -62,112 +87,170 @@ final class PeekingBodyHandler<T> implements HttpResponse.BodyHandler<Peeked<T>>
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
-      upstream = subscription;
+      synchronized (this) {
+        upstream = subscription;
+        requested = 1;
+        timer = PeekTimer.schedule(calls.bodyPeekTimeout(), calls.executor(), () -> endPeek(false));
+      }
       subscription.request(1);
     }
 
     @Override
     public void onNext(List<ByteBuffer> items) {
-      if (downstream != null) {
-        downstream.onNext(items);
-        return;
-      }
-      for (ByteBuffer b : items) {
-        ByteBuffer copy = ByteBuffer.allocate(b.remaining());
-        copy.put(b).flip();
-        buffered.add(copy);
-        size += copy.remaining();
-      }
-      if (size <= limit) {
-        upstream.request(1);
-        return;
-      }
-      downstream = handler.apply(info);
-      result.complete(Peeked.streamed(downstream.getBody().toCompletableFuture()));
-      relay = new PrefixRelay(new ArrayList<>(buffered));
-      buffered.clear();
-      downstream.onSubscribe(relay);
-    }
-
-    /**
-     * The caller's subscription: first the buffered prefix, then the live stream. An end (complete or
-     * error) that arrives before the prefix was asked for is held until it has been delivered.
-     */
-    private final class PrefixRelay implements Flow.Subscription {
-      private List<ByteBuffer> prefix;
-      private boolean delivered;
-      private boolean ended;
-      private Throwable error;
-
-      PrefixRelay(List<ByteBuffer> prefix) {
-        this.prefix = prefix;
-      }
-
-      @Override
-      public void request(long n) {
-        if (n <= 0) {
-          upstream.request(n); // let the publisher report the protocol violation
-          return;
-        }
-        List<ByteBuffer> first;
-        synchronized (this) {
-          first = prefix;
-          prefix = null;
-        }
-        if (first != null) {
-          downstream.onNext(first);
-          n--;
-          boolean endNow;
-          Throwable err;
-          synchronized (this) {
-            delivered = true;
-            endNow = ended;
-            err = error;
-          }
-          if (endNow) {
-            if (err != null) downstream.onError(err);
-            else downstream.onComplete();
-            return;
+      boolean more = false;
+      boolean enough = false;
+      synchronized (this) {
+        requested--;
+        if (cancelled) return;
+        received.add(items);
+        if (peeking) {
+          for (ByteBuffer b : items) keep(b.duplicate());
+          enough = peekedLength > limit || calls.peekIsEnough(peeked, peekedLength);
+          if (!enough) {
+            requested++;
+            more = true;
           }
         }
-        if (n > 0) upstream.request(n);
       }
-
-      @Override
-      public void cancel() {
-        upstream.cancel();
-      }
-
-      /** True when the end may be signalled now; otherwise it is held until the prefix went out. */
-      synchronized boolean end(Throwable t) {
-        if (delivered) return true;
-        ended = true;
-        error = t;
-        return false;
-      }
+      if (enough) endPeek(true);
+      else if (more) upstream.request(1);
+      drain();
     }
 
     @Override
     public void onError(Throwable t) {
-      if (downstream == null) result.completeExceptionally(t);
-      else if (relay.end(t)) downstream.onError(t);
+      boolean wasPeeking;
+      synchronized (this) {
+        ended = true;
+        error = t;
+        wasPeeking = peeking;
+        peeking = false;
+      }
+      if (wasPeeking) {
+        timer.cancel(false);
+        result.completeExceptionally(t); // no reply to judge: the send fails as the plain client's would
+      } else {
+        drain();
+      }
     }
 
     @Override
     public void onComplete() {
-      if (downstream != null) {
-        if (relay.end(null)) downstream.onComplete();
-        return;
+      synchronized (this) {
+        ended = true;
       }
-      byte[] all = new byte[(int) size];
-      int at = 0;
-      for (ByteBuffer b : buffered) {
-        int n = b.remaining();
-        b.get(all, at, n);
-        at += n;
+      endPeek(true);
+      drain();
+    }
+
+    /** Appends to the peeked bytes, up to one byte past the limit. */
+    private void keep(ByteBuffer b) {
+      int n = Math.min(b.remaining(), limit + 1 - peekedLength);
+      if (n <= 0) return;
+      if (peekedLength + n > peeked.length) {
+        peeked = Arrays.copyOf(peeked, Math.max(peekedLength + n, Math.min(peeked.length * 2, limit + 1)));
       }
-      buffered.clear();
-      result.complete(Peeked.buffered(all, handler, info));
+      b.get(peeked, peekedLength, n);
+      peekedLength += n;
+    }
+
+    /** Ends the peek, once: core gets what was peeked ({@code inTime}) or nothing (timed out, or past the limit). */
+    private void endPeek(boolean inTime) {
+      byte[] forCore;
+      synchronized (this) {
+        if (!peeking) return;
+        peeking = false;
+        forCore = inTime && peekedLength <= limit ? Arrays.copyOf(peeked, peekedLength) : null;
+        peeked = null;
+      }
+      timer.cancel(false);
+      result.complete(new Peeked<>(forCore, this::attach, this::discard));
+    }
+
+    /** Hands the stream to the caller's subscriber, made now by the caller's handler. */
+    private CompletableFuture<T> attach() {
+      HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
+      synchronized (this) {
+        downstream = subscriber;
+      }
+      subscriber.onSubscribe(new Flow.Subscription() {
+        @Override
+        public void request(long n) {
+          synchronized (PeekingSubscriber.this) {
+            if (n <= 0) {
+              cancelled = true;
+              received.clear();
+              ended = true;
+              error = new IllegalArgumentException("non-positive request " + n);
+            } else {
+              demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+            }
+          }
+          if (n <= 0) upstream.cancel();
+          drain();
+        }
+
+        @Override
+        public void cancel() {
+          discard();
+        }
+      });
+      return subscriber.getBody().toCompletableFuture();
+    }
+
+    private void discard() {
+      synchronized (this) {
+        cancelled = true;
+        received.clear();
+      }
+      upstream.cancel();
+    }
+
+    /** Relays what the caller's subscriber asked for; asks the upstream for more when all was relayed. */
+    private void drain() {
+      synchronized (this) {
+        if (draining) {
+          drainAgain = true;
+          return;
+        }
+        draining = true;
+      }
+      for (;;) {
+        List<ByteBuffer> item = null;
+        boolean end = false;
+        Throwable endError = null;
+        long more = 0;
+        boolean again;
+        synchronized (this) {
+          if (downstream != null && !endRelayed) {
+            if (error != null && cancelled) { // the caller's subscriber broke the protocol
+              end = true;
+              endError = error;
+            } else if (demand > 0 && !received.isEmpty()) {
+              item = received.poll();
+              demand--;
+            } else if (received.isEmpty() && ended && !cancelled) {
+              end = true;
+              endError = error;
+            } else if (!ended && !cancelled && !peeking && demand > requested) {
+              more = demand - requested;
+              requested = demand;
+            }
+            if (end) endRelayed = true;
+          }
+          again = item != null || end || drainAgain;
+          drainAgain = false;
+          if (!again) draining = false;
+        }
+        if (item != null) {
+          downstream.onNext(item);
+        } else if (end) {
+          if (endError != null) downstream.onError(endError);
+          else downstream.onComplete();
+        }
+        if (more > 0) upstream.request(more);
+        if (!again) return;
+      }
     }
   }
 }

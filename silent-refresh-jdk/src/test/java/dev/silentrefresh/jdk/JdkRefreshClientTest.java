@@ -130,6 +130,48 @@ class JdkRefreshClientTest {
   }
 
   @Test
+  void aSendAsyncCancelledWhileItWaitsForARefreshIsNeverSent() throws Exception {
+    try (Fixture f = new Fixture(Profile.CODE_401, s -> s.latency(Endpoint.REFRESH, Duration.ofSeconds(2)))) {
+      f.session.signIn(expired(f));
+      HttpClient client = JdkRefreshClient.wrap(plain, f.session);
+      CompletableFuture<HttpResponse<String>> first = client.sendAsync(HttpRequest.newBuilder(f.me()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      await().atMost(5, TimeUnit.SECONDS).until(() -> f.server.counters().refreshCalls() == 1);
+      CompletableFuture<HttpResponse<String>> cancelled = client.sendAsync(
+          HttpRequest.newBuilder(f.me()).build(), HttpResponse.BodyHandlers.ofString());
+      await().atMost(5, TimeUnit.SECONDS).until(() -> f.session.waitingForRefresh() == 2);
+      assertThat(cancelled.cancel(true)).isTrue();
+
+      assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      List<CompletableFuture<HttpResponse<String>>> others = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        others.add(client.sendAsync(HttpRequest.newBuilder(f.me()).build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      for (CompletableFuture<HttpResponse<String>> o : others) assertThat(o.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(f.server.counters().apiRequests()).as("the first (rejected, replayed) and the others only").isEqualTo(2 + 10);
+      assertThat(f.server.counters().refreshCalls()).isEqualTo(1);
+      assertThat(f.session.waitingForRefresh()).isZero();
+    }
+  }
+
+  /** Needs core: cancelling the future executeAsync returned ends that request's wait at once. */
+  @Test
+  void aSendAsyncCancelledWhileItWaitsForARefreshStopsWaitingAtOnce() throws Exception {
+    try (Fixture f = new Fixture(Profile.OAUTH2, s -> s.latency(Endpoint.REFRESH, Duration.ofSeconds(5)))) {
+      f.session.signIn(expired(f));
+      HttpClient client = JdkRefreshClient.wrap(plain, f.session);
+      client.sendAsync(HttpRequest.newBuilder(f.me()).build(), HttpResponse.BodyHandlers.ofString());
+      await().atMost(5, TimeUnit.SECONDS).until(() -> f.server.counters().refreshCalls() == 1);
+      CompletableFuture<HttpResponse<String>> cancelled = client.sendAsync(
+          HttpRequest.newBuilder(f.me()).build(), HttpResponse.BodyHandlers.ofString());
+      await().atMost(5, TimeUnit.SECONDS).until(() -> f.session.waitingForRefresh() == 2);
+      cancelled.cancel(true);
+      await().atMost(2, TimeUnit.SECONDS).until(() -> f.session.waitingForRefresh() == 1);
+      assertThat(f.server.counters().refreshSucceeded()).as("while the refresh is still in flight").isZero();
+    }
+  }
+
+  @Test
   void sendAsyncReturnsAtOnceWhileARefreshIsInFlight() throws Exception {
     try (Fixture f = new Fixture(Profile.OAUTH2, s -> s.latency(Endpoint.REFRESH, Duration.ofSeconds(3)))) {
       f.session.signIn(expired(f));

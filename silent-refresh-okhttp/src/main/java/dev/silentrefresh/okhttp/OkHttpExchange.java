@@ -13,10 +13,15 @@ import okhttp3.ResponseBody;
 
 /** One intercepted call, sent by core's algorithm down the rest of the OkHttp chain. */
 final class OkHttpExchange implements Exchange.Blocking<Response> {
+  /** Not an HTTP status: no signal names it. */
+  private static final int NOT_JUDGED = 0;
+
   private final Interceptor.Chain chain;
   private final Request request;
   private final TokenSession session;
   private final String tokenHeader;
+  private Response peekedReply; // the last reply sent, when its body was peeked
+  private byte[] peekedBytes;
 
   OkHttpExchange(Interceptor.Chain chain, TokenSession session) {
     this.chain = chain;
@@ -32,7 +37,7 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
         .tag(TokenAttached.class, new TokenAttached(session, tokenHeader))
         .build();
     if (chain.call().isCanceled()) throw new IOException("Canceled"); // nothing more goes out for a cancelled call
-    return chain.proceed(toSend);
+    return peek(chain.proceed(toSend));
   }
 
   /** {@link okhttp3.Call#cancel()} does not wake core's wait for a refresh; core asks here instead. */
@@ -41,33 +46,48 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
     return chain.call().isCanceled();
   }
 
+  /**
+   * The status core judges. A reply from outside the session's scope (a redirect led there) is not
+   * the session's to judge: it gets no status, header or body signal and goes to the caller as it is.
+   */
   @Override
   public int status(Response reply) {
-    return reply.code();
+    return fromScope(reply) ? reply.code() : NOT_JUDGED;
   }
 
   @Override
   public String header(Response reply, String name) {
-    return reply.header(name);
+    return fromScope(reply) ? reply.header(name) : null;
+  }
+
+  /** The start of the body peeked for core by {@link #send}, or null. */
+  @Override
+  public byte[] body(Response reply) {
+    return reply == peekedReply ? peekedBytes : null;
+  }
+
+  private boolean fromScope(Response reply) {
+    return SessionCalls.of(session).inScope(reply.request().url().uri());
   }
 
   /**
-   * Up to the session's peek limit of a body it wants, read with {@link Response#peekBody} so that
-   * the caller still gets the whole body; null when it is larger (it cannot be a signal) or unwanted.
+   * Peeks at the start of a body core wants to look at (see {@link BodyPeek}); returns the reply to
+   * hand on, whose body still gives the caller every byte.
    */
-  @Override
-  public byte[] body(Response reply) {
+  private Response peek(Response reply) throws IOException {
+    peekedReply = null;
+    peekedBytes = null;
     ResponseBody body = reply.body();
-    if (body == null || !SessionCalls.of(session).wantsBody(reply.code(), reply.header("Content-Type"), body.contentLength())) {
-      return null;
+    SessionCalls calls = SessionCalls.of(session);
+    if (body == null || !fromScope(reply)
+        || !calls.wantsBody(reply.code(), reply.header("Content-Type"), body.contentLength())) {
+      return reply;
     }
-    int limit = SessionCalls.of(session).maxBodyPeekBytes();
-    try {
-      byte[] bytes = reply.peekBody(limit + 1L).bytes();
-      return bytes.length > limit ? null : bytes;
-    } catch (IOException e) {
-      return null; // no signal to be read; the caller meets the same failure reading the body
-    }
+    BodyPeek peek = BodyPeek.start(body, calls, chain.call()::cancel);
+    Response handedOn = peek.isDone() ? reply : reply.newBuilder().body(peek.bodyForCaller()).build();
+    peekedReply = handedOn;
+    peekedBytes = peek.bytes();
+    return handedOn;
   }
 
   @Override

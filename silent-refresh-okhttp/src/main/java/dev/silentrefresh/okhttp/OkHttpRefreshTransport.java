@@ -6,9 +6,9 @@ import dev.silentrefresh.spi.RefreshTransport;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.X509TrustManager;
 import okhttp3.Authenticator;
 import okhttp3.Call;
 import okhttp3.Callback;
@@ -22,11 +22,17 @@ import okhttp3.ResponseBody;
 import okio.BufferedSink;
 
 /**
- * Sends core's refresh requests with a client derived from yours ({@code newBuilder()}: same
- * connection pool, settings and other interceptors) without Silent Refresh's interceptors, so a
- * refresh can never trigger a refresh. It has its own {@link Dispatcher}, so a refresh never queues
- * behind calls that are waiting for it; it follows no redirect, answers no authentication challenge,
- * and sends its body at most once per try (core counts and bounds the tries).
+ * Sends core's refresh requests with a client built from yours that keeps only what reaching the
+ * server needs: the connection pool, timeouts, proxy (and proxy authentication), socket factory,
+ * TLS settings, protocols and DNS. None of your interceptors, network interceptors, event listener,
+ * cache or cookie jar see a refresh, so neither logging nor metrics ever see the refresh token or the
+ * new tokens, and a refresh can never trigger a refresh. It follows no redirect, answers no
+ * authentication challenge, and sends its body at most once per try (core counts and bounds the tries).
+ *
+ * <p>It has its own {@link Dispatcher} without per-host limits: calls waiting for a refresh hold
+ * slots of your dispatcher (5 per host by default), and one session's hung refresh endpoint must not
+ * hold up another session's refresh. Each call ends within {@link RefreshRequest#timeout()}, failing
+ * with a {@link TimeoutException} when it passes. Callbacks run on the transport's daemon threads.
  */
 public final class OkHttpRefreshTransport implements RefreshTransport {
   private final OkHttpClient client;
@@ -37,19 +43,35 @@ public final class OkHttpRefreshTransport implements RefreshTransport {
 
   /**
    * @param client your client, with or without {@link OkHttpRefreshInterceptor} installed
-   * @return a transport sending through a client derived from {@code client}
+   * @return a transport sending through a client that shares {@code client}'s connection pool
    */
   public static OkHttpRefreshTransport of(OkHttpClient client) {
     if (client == null) throw new IllegalArgumentException("client is null");
-    OkHttpClient.Builder b = client.newBuilder();
-    b.interceptors().removeIf(i -> i instanceof OkHttpRefreshInterceptor);
-    b.networkInterceptors().removeIf(i -> i instanceof OffScopeTokenGuard);
-    return new OkHttpRefreshTransport(b
-        .dispatcher(new Dispatcher(executor()))
+    Dispatcher dispatcher = new Dispatcher(DaemonThreads.pool("silent-refresh-okhttp-refresh"));
+    dispatcher.setMaxRequests(Integer.MAX_VALUE); // one refresh per session at a time: bounded by the sessions
+    dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
+    OkHttpClient.Builder b = new OkHttpClient.Builder()
+        .connectionPool(client.connectionPool())
+        .dispatcher(dispatcher)
+        .connectTimeout(client.connectTimeoutMillis(), TimeUnit.MILLISECONDS)
+        .readTimeout(client.readTimeoutMillis(), TimeUnit.MILLISECONDS)
+        .writeTimeout(client.writeTimeoutMillis(), TimeUnit.MILLISECONDS)
+        .proxy(client.proxy())
+        .proxySelector(client.proxySelector())
+        .proxyAuthenticator(client.proxyAuthenticator())
+        .socketFactory(client.socketFactory())
+        .hostnameVerifier(client.hostnameVerifier())
+        .certificatePinner(client.certificatePinner())
+        .connectionSpecs(client.connectionSpecs())
+        .protocols(client.protocols())
+        .dns(client.dns())
+        .retryOnConnectionFailure(client.retryOnConnectionFailure())
         .followRedirects(false)
         .followSslRedirects(false)
-        .authenticator(Authenticator.NONE)
-        .build());
+        .authenticator(Authenticator.NONE);
+    X509TrustManager trustManager = client.x509TrustManager(); // null for a cleartext-only client
+    if (trustManager != null) b.sslSocketFactory(client.sslSocketFactory(), trustManager);
+    return new OkHttpRefreshTransport(b.build());
   }
 
   @Override
@@ -68,7 +90,8 @@ public final class OkHttpRefreshTransport implements RefreshTransport {
     call.enqueue(new Callback() {
       @Override
       public void onFailure(Call c, IOException e) {
-        reply.completeExceptionally(e);
+        // Only the call timeout cancels this call while its future is pending: say so in the type.
+        reply.completeExceptionally(c.isCanceled() ? timedOut(request, e) : e);
       }
 
       @Override
@@ -77,7 +100,9 @@ public final class OkHttpRefreshTransport implements RefreshTransport {
           ResponseBody rb = r.body();
           byte[] bytes = rb == null ? new byte[0] : RefreshReply.readBounded(rb.byteStream(), limit);
           reply.complete(RefreshReply.of(r.code(), r.headers().toMultimap(), bytes));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+          reply.completeExceptionally(c.isCanceled() ? timedOut(request, e) : e); // the call timeout covers the body
+        } catch (RuntimeException e) {
           reply.completeExceptionally(e);
         }
       }
@@ -93,13 +118,10 @@ public final class OkHttpRefreshTransport implements RefreshTransport {
     return "OkHttpRefreshTransport";
   }
 
-  /** Like OkHttp's own dispatcher pool, with daemon threads: an idle refresh transport never holds a JVM open. */
-  private static ThreadPoolExecutor executor() {
-    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-      Thread t = new Thread(r, "silent-refresh-okhttp-refresh");
-      t.setDaemon(true);
-      return t;
-    });
+  private static TimeoutException timedOut(RefreshRequest request, IOException e) {
+    TimeoutException timeout = new TimeoutException("the refresh call took longer than " + request.timeout().toMillis() + " ms");
+    timeout.initCause(e);
+    return timeout;
   }
 
   /**

@@ -145,12 +145,8 @@ class OkHttpRefreshInterceptorTest {
   void aRedirectOutOfScopeCarriesNoToken(Profile profile) throws Exception {
     Map<String, Map<String, List<String>>> seen = new ConcurrentHashMap<>();
     HttpServer foreign = server(seen, exchange -> reply(exchange, 200, "{\"foreign\":true}", false));
-    int foreignPort = foreign.getAddress().getPort();
-    HttpServer redirector = server(seen, exchange -> {
-      exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + foreignPort + "/landing");
-      reply(exchange, 302, "", false);
-    });
-    URI redirectorOrigin = URI.create("http://127.0.0.1:" + redirector.getAddress().getPort());
+    HttpServer redirector = redirector(seen, originOf(foreign).resolve("/landing"));
+    URI redirectorOrigin = originOf(redirector);
     try (Fixture f = new Fixture(profile, s -> {}, b -> b.scope(redirectorOrigin))) {
       f.session.signIn(f.server.issueTokens(f.server.username()).toTokensWithoutExpiry());
       String header = f.session.dialect().tokenHeader();
@@ -173,6 +169,35 @@ class OkHttpRefreshInterceptorTest {
     } finally {
       foreign.stop(0);
       redirector.stop(0);
+    }
+  }
+
+  /** A foreign origin's "expired" reply, reached through a redirect, is not the session's business. */
+  @ParameterizedTest
+  @EnumSource(value = Profile.class, names = {"OAUTH2", "CODE_50014", "CODE_401"})
+  void aForeignRejectionReachedThroughARedirectTriggersNoRefresh(Profile profile) throws Exception {
+    Map<String, Map<String, List<String>>> seen = new ConcurrentHashMap<>();
+    int foreignStatus = profile == Profile.OAUTH2 ? 401 : profile == Profile.CODE_401 ? 400 : 200;
+    String foreignBody = profile == Profile.OAUTH2 ? "{\"error\":\"invalid_token\"}"
+        : profile == Profile.CODE_401 ? "{\"code\":401}" : "{\"code\":50014}";
+    HttpServer foreign = server(seen, exchange -> {
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      reply(exchange, foreignStatus, foreignBody, false);
+    });
+    HttpServer api = redirector(seen, originOf(foreign).resolve("/elsewhere"));
+    URI apiOrigin = originOf(api);
+    try (Fixture f = new Fixture(profile, s -> {}, b -> b.scope(apiOrigin))) {
+      f.session.signIn(f.server.issueTokens(f.server.username()).toTokensWithoutExpiry());
+      String header = f.session.dialect().tokenHeader();
+      try (Response r = f.client.newCall(get(apiOrigin.resolve("/moved"))).execute()) {
+        assertThat(r.code()).as("the foreign reply, as it came").isEqualTo(foreignStatus);
+        assertThat(r.body().string()).isEqualTo(foreignBody);
+      }
+      assertThat(f.server.counters().refreshCalls()).isZero();
+      assertThat(headerNames(seen, "/elsewhere")).noneMatch(header::equalsIgnoreCase);
+    } finally {
+      foreign.stop(0);
+      api.stop(0);
     }
   }
 
@@ -317,6 +342,18 @@ class OkHttpRefreshInterceptorTest {
     });
     s.start();
     return s;
+  }
+
+  /** A server answering every request with a 302 to {@code target}. */
+  private static HttpServer redirector(Map<String, Map<String, List<String>>> seen, URI target) throws IOException {
+    return server(seen, exchange -> {
+      exchange.getResponseHeaders().add("Location", target.toString());
+      reply(exchange, 302, "", false);
+    });
+  }
+
+  private static URI originOf(HttpServer server) {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
   private static void reply(com.sun.net.httpserver.HttpExchange exchange, int status, String body, boolean chunked)
