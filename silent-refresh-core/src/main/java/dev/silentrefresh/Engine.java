@@ -51,6 +51,10 @@ import java.util.logging.Logger;
  * refresh events, the login handler, and waiters' continuations. The shared timer only hands over.
  */
 final class Engine implements SessionCalls {
+  static {
+    Json.firstValueCompleteOrNotJson(new byte[] {'{', '}'}, 2); // Jackson's first parse is slow: not on a request
+  }
+
   private static final Logger LOG = Logger.getLogger(TokenSession.class.getName());
   /** How many times one request may be replayed after rejections (at most three sends). */
   static final int MAX_REPLAYS = 2;
@@ -371,6 +375,8 @@ final class Engine implements SessionCalls {
    * replay with (a future, as they may need a refresh), or a failed future when the session is over.
    */
   private <R> CompletableFuture<Generation> afterReply(Exchange<R> exchange, R reply, Generation sent, int replays) {
+    URI from = exchange.replyUri(reply);
+    if (from != null && !inScope(from)) return null; // a redirect led elsewhere: not ours to judge
     int status = exchange.status(reply);
     JsonNode body = dialect.needsBody(status) ? Json.parseOrNull(exchange.body(reply)) : null;
     boolean ended = matchesAny(dialect.sessionEnded(), status, exchange, reply, body);

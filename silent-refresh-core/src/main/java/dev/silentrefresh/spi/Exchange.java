@@ -20,10 +20,19 @@ public interface Exchange<R> {
   String header(R reply, String name);
 
   /**
-   * The reply body, when the adapter could read it without consuming it for the caller (small, JSON);
-   * otherwise null. Core asks only when {@link Dialect#needsBody(int)} says the status may carry a signal.
+   * The start of the reply body the adapter peeked (see {@link SessionCalls#peekIsEnough}) without taking
+   * it from the caller; otherwise null. Core asks only when {@link Dialect#needsBody(int)} says the status may carry a signal.
    */
   byte[] body(R reply);
+
+  /**
+   * Where the reply came from, after any redirects the client followed; null when it is the request's
+   * own URI (or the client cannot tell). Core judges only replies from the session's scope: a rejection
+   * from another origin is that origin's business, never a reason to refresh.
+   */
+  default java.net.URI replyUri(R reply) {
+    return null;
+  }
 
   /** Releases a reply that will not reach the caller (a rejected one about to be replayed). */
   void discard(R reply);

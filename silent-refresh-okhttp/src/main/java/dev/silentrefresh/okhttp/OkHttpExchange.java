@@ -13,9 +13,6 @@ import okhttp3.ResponseBody;
 
 /** One intercepted call, sent by core's algorithm down the rest of the OkHttp chain. */
 final class OkHttpExchange implements Exchange.Blocking<Response> {
-  /** Not an HTTP status: no signal names it. */
-  private static final int NOT_JUDGED = 0;
-
   private final Interceptor.Chain chain;
   private final Request request;
   private final TokenSession session;
@@ -46,18 +43,20 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
     return chain.call().isCanceled();
   }
 
-  /**
-   * The status core judges. A reply from outside the session's scope (a redirect led there) is not
-   * the session's to judge: it gets no status, header or body signal and goes to the caller as it is.
-   */
   @Override
   public int status(Response reply) {
-    return fromScope(reply) ? reply.code() : NOT_JUDGED;
+    return reply.code();
   }
 
   @Override
   public String header(Response reply, String name) {
-    return fromScope(reply) ? reply.header(name) : null;
+    return reply.header(name);
+  }
+
+  /** The URL OkHttp's redirects ended at: core judges only replies from the session's scope. */
+  @Override
+  public java.net.URI replyUri(Response reply) {
+    return reply.request().url().uri();
   }
 
   /** The start of the body peeked for core by {@link #send}, or null. */
