@@ -15,8 +15,9 @@ import reactor.core.publisher.Mono;
 /**
  * Sends core's refresh requests with a {@link WebClient} from which every {@link WebClientRefreshFilter}
  * has been removed, so a refresh can never trigger a refresh. Never blocks; reads at most the reply size
- * core accepts and applies the request's timeout. Errors that quote the refresh URL (which may hold the
- * refresh token) are replaced by ones that do not.
+ * core accepts. Past {@link RefreshRequest#timeout()} the future fails with a {@link java.util.concurrent.TimeoutException}
+ * and the exchange is cancelled (Reactor Netty closes its connection). Calls share no thread: a hung
+ * endpoint holds only its own connection.
  */
 public final class WebClientRefreshTransport implements RefreshTransport {
   private final WebClient client;
@@ -43,7 +44,6 @@ public final class WebClientRefreshTransport implements RefreshTransport {
     int limit = request.maxReplyBytes();
     return ready.exchangeToMono(response -> readBounded(response.bodyToFlux(DataBuffer.class), limit)
             .map(bytes -> RefreshReply.of(response.statusCode().value(), response.headers().asHttpHeaders(), bytes)))
-        .onErrorMap(e -> Scrub.refreshError(e, request))
         .timeout(request.timeout())
         .toFuture();
   }

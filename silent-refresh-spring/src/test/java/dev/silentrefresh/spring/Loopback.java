@@ -10,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 
 /** A second loopback origin for tests: records what it was sent, redirects, or streams a chunked JSON body. */
 final class Loopback implements AutoCloseable {
   final Map<String, Map<String, List<String>>> seen = new ConcurrentHashMap<>();
   private final HttpServer server;
+  private final CountDownLatch released = new CountDownLatch(1);
 
   private Loopback(Handler handler) {
     try {
@@ -44,6 +46,19 @@ final class Loopback implements AutoCloseable {
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
     });
+  }
+
+  /** Never answers: each request waits until the server is closed (one at a time: the rest queue). */
+  static Loopback hanging() {
+    Loopback[] self = new Loopback[1];
+    self[0] = new Loopback(exchange -> {
+      try {
+        self[0].released.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    return self[0];
   }
 
   /** Answers 302 to the same path on {@code target}. */
@@ -83,6 +98,7 @@ final class Loopback implements AutoCloseable {
 
   @Override
   public void close() {
+    released.countDown();
     server.stop(0);
   }
 
