@@ -34,14 +34,16 @@ public final class RestRefreshTransport implements RefreshTransport {
     this.factory = factory;
   }
 
-  /** @param plainFactory a request factory without interceptors (e.g. {@code new JdkClientHttpRequestFactory()}) */
-  public static RestRefreshTransport of(ClientHttpRequestFactory plainFactory) {
-    if (plainFactory == null) throw new IllegalArgumentException("factory is null");
-    if (plainFactory instanceof InterceptingClientHttpRequestFactory) {
+  /**
+   * @param factory a factory from {@code RestRefreshInterceptor.requestFactory(...)}: a refresh carries the
+   *     refresh token, so it must not follow a redirect either
+   */
+  public static RestRefreshTransport of(ClientHttpRequestFactory factory) {
+    if (factory instanceof InterceptingClientHttpRequestFactory) {
       throw new IllegalArgumentException("the factory runs interceptors (a refresh must not pass through"
           + " RestRefreshInterceptor); pass the plain factory underneath");
     }
-    return new RestRefreshTransport(plainFactory);
+    return new RestRefreshTransport(RestRefreshInterceptor.requireSafe(factory));
   }
 
   @Override

@@ -31,9 +31,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
-import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The refresh transports: each call is bounded by the request's timeout, one session's slow endpoint never
@@ -44,9 +41,9 @@ class RefreshTransportTest {
 
   static Stream<Arguments> transports() {
     return Stream.of(
-        Arguments.of("simple", RestRefreshTransport.of(new SimpleClientHttpRequestFactory())),
-        Arguments.of("jdk", RestRefreshTransport.of(new JdkClientHttpRequestFactory())),
-        Arguments.of("webclient", WebClientRefreshTransport.of(WebClient.create())));
+        Arguments.of("simple", RestRefreshTransport.of(RestRefreshInterceptor.requestFactory())),
+        Arguments.of("jdk", RestRefreshTransport.of(RestRefreshInterceptor.requestFactory(java.net.http.HttpClient.newHttpClient()))),
+        Arguments.of("webclient", WebClientRefreshTransport.of(reactor.netty.http.client.HttpClient.create())));
   }
 
   @ParameterizedTest(name = "{0}")
