@@ -45,7 +45,7 @@ final class RestExchange implements Exchange.Blocking<ClientHttpResponse> {
       HttpHeaders headers = response.getHeaders();
       if (SessionCalls.of(session).wantsBody(response.getStatusCode().value(), headers.getFirst(HttpHeaders.CONTENT_TYPE),
           headers.getContentLength())) {
-        return PeekedResponse.peek(response, SessionCalls.of(session).maxBodyPeekBytes());
+        return PeekedResponse.peek(response, SessionCalls.of(session));
       }
       return response;
     } catch (IOException | RuntimeException e) {

@@ -100,10 +100,13 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
           .headers(h -> h.remove(session.dialect().tokenHeader()))
           .attribute(TokenHandoff.ATTRIBUTE, handoff)
           .build();
-      reply = next.exchange(toSend).flatMap(response -> handoff.delivered() ? peekIfWanted(response)
-          : response.releaseBody().then(Mono.error(new IllegalStateException("the request went out without its"
-              + " token: Silent Refresh sends tokens only through the connector WebClientRefreshFilter.install("
-              + "builder, httpClient, session) sets, which keeps them from other origins"))));
+      reply = next.exchange(toSend).flatMap(response -> {
+        if (handoff.delivered()) return peekIfWanted(response);
+        response.releaseBody().subscribe(v -> {}, e -> {}); // not awaited: the body may never end
+        return Mono.error(new IllegalStateException("the request went out without its token: Silent Refresh"
+            + " sends tokens only through the connector WebClientRefreshFilter.install(builder, httpClient,"
+            + " session) sets, which keeps them from other origins"));
+      });
     }
     CompletableFuture<Reply> future = reply.toFuture();
     sending = future;
@@ -119,8 +122,7 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
     if (!SessionCalls.of(session).wantsBody(response.statusCode().value(), type, length)) {
       return Mono.just(new Reply(response, null));
     }
-    return BodyPeek.peek(response.bodyToFlux(DataBuffer.class),
-            SessionCalls.of(session).maxBodyPeekBytes())
+    return BodyPeek.peek(response.bodyToFlux(DataBuffer.class), SessionCalls.of(session))
         .map(peek -> new Reply(response.mutate().body(original -> peek.body()).build(), peek.bytes()));
   }
 
