@@ -128,31 +128,28 @@ final class BodyPeek {
 
     @Override
     protected void hookOnComplete() {
-      BodyPeek whole;
+      if (!endedWhilePeeking(null)) return;
+      byte[] bytes;
       synchronized (this) {
-        if (handedOver) {
-          end(null);
-          return;
-        }
-        handedOver = true;
-        timer.dispose();
-        byte[] bytes = read.toByteArray();
-        whole = new BodyPeek(bytes, bytes, null);
+        bytes = read.toByteArray();
       }
-      result.success(whole);
+      result.success(new BodyPeek(bytes, bytes, null));
     }
 
     @Override
     protected void hookOnError(Throwable t) {
-      synchronized (this) {
-        if (handedOver) {
-          end(t);
-          return;
-        }
-        handedOver = true;
-        timer.dispose();
+      if (endedWhilePeeking(t)) result.error(t);
+    }
+
+    /** True when the body ended before the hand-over (the peek then ends too); else passes the end on. */
+    private synchronized boolean endedWhilePeeking(Throwable t) {
+      if (handedOver) {
+        end(t);
+        return false;
       }
-      result.error(t);
+      handedOver = true;
+      timer.dispose();
+      return true;
     }
 
     /** The peek was cancelled before it was done: stop reading. */
