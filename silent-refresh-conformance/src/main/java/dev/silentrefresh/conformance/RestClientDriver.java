@@ -15,14 +15,14 @@ import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 /**
- * Spring's {@code RestClient} over {@code JdkClientHttpRequestFactory} (an {@code HttpClient} that does not
- * follow redirects), with {@link RestRefreshInterceptor} registered last. Blocking; replies of any status.
+ * Spring's {@code RestClient} over {@code RestRefreshInterceptor.requestFactory(HttpClient)} (java.net.http,
+ * following no redirect), with {@link RestRefreshInterceptor} installed (registered last). Blocking; replies of any status.
  */
 public final class RestClientDriver implements ClientUnderTest {
   private final ClientHttpRequestFactory factory;
 
   public RestClientDriver() {
-    JdkClientHttpRequestFactory jdk = new JdkClientHttpRequestFactory(
+    JdkClientHttpRequestFactory jdk = RestRefreshInterceptor.requestFactory(
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     jdk.setReadTimeout(Duration.ofSeconds(30));
     this.factory = jdk;
@@ -40,10 +40,7 @@ public final class RestClientDriver implements ClientUnderTest {
 
   @Override
   public Caller caller(TokenSession session) {
-    RestClient client = RestClient.builder()
-        .requestFactory(factory)
-        .requestInterceptors(list -> list.add(RestRefreshInterceptor.of(session))) // last
-        .build();
+    RestClient client = RestRefreshInterceptor.install(RestClient.builder(), factory, session).build();
     return (method, uri, contentType, body) -> send(client, method, uri, contentType, body);
   }
 

@@ -14,11 +14,12 @@ import org.springframework.web.client.ResponseErrorHandler;
 import org.springframework.web.client.RestTemplate;
 
 /**
- * Spring's {@code RestTemplate} with its default request factory ({@code SimpleClientHttpRequestFactory},
- * i.e. {@code HttpURLConnection}) and {@link RestRefreshInterceptor}; every status is a reply.
+ * Spring's {@code RestTemplate} on {@code HttpURLConnection} (its default, through
+ * {@code RestRefreshInterceptor.requestFactory()}, which follows no redirect) with {@link RestRefreshInterceptor}
+ * installed; every status is a reply.
  */
 public final class RestTemplateDriver implements ClientUnderTest {
-  private final SimpleClientHttpRequestFactory plain = new SimpleClientHttpRequestFactory();
+  private final SimpleClientHttpRequestFactory plain = RestRefreshInterceptor.requestFactory();
 
   public RestTemplateDriver() {
     plain.setConnectTimeout(5_000);
@@ -37,8 +38,7 @@ public final class RestTemplateDriver implements ClientUnderTest {
 
   @Override
   public Caller caller(TokenSession session) {
-    RestTemplate template = new RestTemplate(); // the default factory: SimpleClientHttpRequestFactory
-    template.getInterceptors().add(RestRefreshInterceptor.of(session));
+    RestTemplate template = RestRefreshInterceptor.install(new RestTemplate(plain), session);
     template.setErrorHandler(new ResponseErrorHandler() {
       @Override
       public boolean hasError(ClientHttpResponse response) {

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
@@ -21,7 +20,7 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Spring's {@code WebClient} on Reactor Netty (which does not follow redirects) with
- * {@link WebClientRefreshFilter}. {@code send} blocks, as the blocking API of this driver; {@code getAsync}
+ * {@link WebClientRefreshFilter} installed. {@code send} blocks, as the blocking API of this driver; {@code getAsync}
  * never does. Replies of any status are returned as they are.
  */
 public final class WebClientDriver implements ClientUnderTest {
@@ -29,10 +28,7 @@ public final class WebClientDriver implements ClientUnderTest {
       .maxConnections(1000)
       .pendingAcquireMaxCount(-1)
       .build();
-  private final WebClient plain = WebClient.builder()
-      .clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections)
-          .responseTimeout(Duration.ofSeconds(30))))
-      .build();
+  private final HttpClient netty = HttpClient.create(connections).responseTimeout(Duration.ofSeconds(30));
 
   @Override
   public String name() {
@@ -41,12 +37,12 @@ public final class WebClientDriver implements ClientUnderTest {
 
   @Override
   public RefreshTransport transport() {
-    return WebClientRefreshTransport.of(plain);
+    return WebClientRefreshTransport.of(netty);
   }
 
   @Override
   public Caller caller(TokenSession session) {
-    WebClient client = plain.mutate().filter(WebClientRefreshFilter.of(session)).build();
+    WebClient client = WebClientRefreshFilter.install(WebClient.builder(), netty, session).build();
     return new Caller() {
       @Override
       public CallReply send(String method, URI uri, String contentType, byte[] body) throws IOException {

@@ -1,152 +1,203 @@
 package dev.silentrefresh.spring;
 
+import dev.silentrefresh.spi.SessionCalls;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.reactivestreams.Subscription;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * A reactive reply body read ahead up to a limit so that core can look for a body signal. A body within
- * the limit is held as bytes (its pooled buffers released at once); a longer one cannot be a signal: the
+ * A reactive reply body read ahead so that core can look for a body signal: one buffer at a time, until the
+ * bytes read are enough ({@link SessionCalls#peekIsEnough}), the body ends, {@code maxBodyPeekBytes} is
+ * reached or {@code bodyPeekTimeout} passes (a timer, never a blocked thread), whichever is first. The
  * caller gets the bytes read ahead, then the rest of the live stream, read only as fast as they ask.
  */
 final class BodyPeek {
   private final byte[] prefix;
-  private final boolean whole;
+  private final byte[] signal;
   private final Flux<DataBuffer> rest;
 
-  private BodyPeek(byte[] prefix, boolean whole, Flux<DataBuffer> rest) {
+  private BodyPeek(byte[] prefix, byte[] signal, Flux<DataBuffer> rest) {
     this.prefix = prefix;
-    this.whole = whole;
+    this.signal = signal;
     this.rest = rest;
   }
 
-  /** Reads {@code body} until it ends or passes {@code limit} bytes. */
-  static Mono<BodyPeek> peek(Flux<DataBuffer> body, int limit) {
+  /** Reads ahead in {@code body} as {@code calls} asks. */
+  static Mono<BodyPeek> peek(Flux<DataBuffer> body, SessionCalls calls) {
     return Mono.create(sink -> {
-      Peeker peeker = new Peeker(limit, sink);
+      Peeker peeker = new Peeker(calls, sink);
       sink.onCancel(peeker::abandon);
       body.subscribe(peeker);
     });
   }
 
-  /** The whole body when it fit the limit, else null. */
+  /** The bytes read ahead when they hold a complete value (or the whole body), else null: no signal to look for. */
   byte[] bytes() {
-    return whole ? prefix : null;
+    return signal;
   }
 
   /** The caller's body, intact. */
   Flux<DataBuffer> body() {
     Flux<DataBuffer> read = prefix.length == 0 ? Flux.empty()
         : Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(prefix)));
-    return whole ? read : Flux.concat(read, rest);
+    return rest == null ? read : Flux.concat(read, rest);
   }
 
-  /** Requests one buffer at a time until the limit; then relays the rest on the caller's demand. */
+  /**
+   * Requests one buffer at a time while peeking; once handed over, relays the rest on the caller's demand.
+   * Its state is guarded by {@code this}: the signal methods and the timer may run on different threads.
+   */
   private static final class Peeker extends BaseSubscriber<DataBuffer> {
-    private final int limit;
+    private final SessionCalls calls;
     private final MonoSink<BodyPeek> result;
     private final ByteArrayOutputStream read = new ByteArrayOutputStream();
-    private volatile boolean overflowed; // written only by the signal methods, which are serialized
+    private final List<DataBuffer> held = new ArrayList<>(); // arrived after the hand-over, before the caller asked
+    private Disposable timer;
+    private boolean handedOver;
     private FluxSink<DataBuffer> tail;
     private boolean attached;
     private boolean ended;
     private Throwable error;
 
-    Peeker(int limit, MonoSink<BodyPeek> result) {
-      this.limit = limit;
+    Peeker(SessionCalls calls, MonoSink<BodyPeek> result) {
+      this.calls = calls;
       this.result = result;
     }
 
     @Override
     protected void hookOnSubscribe(Subscription subscription) {
+      timer = Schedulers.parallel().schedule(this::timeUp, calls.bodyPeekTimeout().toMillis(), TimeUnit.MILLISECONDS);
       subscription.request(1);
     }
 
     @Override
     protected void hookOnNext(DataBuffer buffer) {
-      if (overflowed) {
-        FluxSink<DataBuffer> t;
-        synchronized (this) {
-          t = tail;
+      BodyPeek done;
+      synchronized (this) {
+        if (handedOver) {
+          if (tail == null) held.add(buffer);
+          else tail.next(buffer);
+          return;
         }
-        if (t == null) DataBufferUtils.release(buffer); // not requested by anyone: cannot happen
-        else t.next(buffer);
-        return;
+        try {
+          byte[] chunk = new byte[buffer.readableByteCount()];
+          buffer.read(chunk);
+          read.write(chunk, 0, chunk.length);
+        } finally {
+          DataBufferUtils.release(buffer);
+        }
+        byte[] bytes = read.toByteArray();
+        boolean enough = calls.peekIsEnough(bytes, bytes.length);
+        if (!enough && bytes.length < calls.maxBodyPeekBytes()) {
+          done = null;
+        } else {
+          done = handOver(enough ? bytes : null);
+        }
       }
-      try {
-        byte[] chunk = new byte[buffer.readableByteCount()];
-        buffer.read(chunk);
-        read.write(chunk, 0, chunk.length);
-      } finally {
-        DataBufferUtils.release(buffer);
+      if (done == null) request(1);
+      else result.success(done);
+    }
+
+    /** Past the peek timeout: hand over what was read; core sees no signal. */
+    private void timeUp() {
+      BodyPeek done;
+      synchronized (this) {
+        if (handedOver) return;
+        done = handOver(null);
       }
-      if (read.size() <= limit) {
-        request(1);
-        return;
-      }
-      overflowed = true;
-      result.success(new BodyPeek(read.toByteArray(), false, Flux.create(this::attach)));
+      result.success(done);
+    }
+
+    private BodyPeek handOver(byte[] signal) {
+      handedOver = true;
+      timer.dispose();
+      return new BodyPeek(read.toByteArray(), signal, Flux.create(this::attach));
     }
 
     @Override
     protected void hookOnComplete() {
-      if (!overflowed) result.success(new BodyPeek(read.toByteArray(), true, null));
-      else end(null);
+      if (!endedWhilePeeking(null)) return;
+      byte[] bytes;
+      synchronized (this) {
+        bytes = read.toByteArray();
+      }
+      result.success(new BodyPeek(bytes, bytes, null));
     }
 
     @Override
     protected void hookOnError(Throwable t) {
-      if (!overflowed) result.error(t);
-      else end(t);
+      if (endedWhilePeeking(t)) result.error(t);
+    }
+
+    /** True when the body ended before the hand-over (the peek then ends too); else passes the end on. */
+    private synchronized boolean endedWhilePeeking(Throwable t) {
+      if (handedOver) {
+        end(t);
+        return false;
+      }
+      handedOver = true;
+      timer.dispose();
+      return true;
     }
 
     /** The peek was cancelled before it was done: stop reading. */
     void abandon() {
-      if (!overflowed) dispose();
+      synchronized (this) {
+        if (handedOver) return;
+        handedOver = true;
+        if (timer != null) timer.dispose();
+      }
+      dispose();
     }
 
-    private void attach(FluxSink<DataBuffer> sink) {
-      boolean endNow;
-      Throwable err;
-      synchronized (this) {
-        if (attached) {
-          sink.error(new IllegalStateException("the reply body can be read only once"));
-          return;
-        }
-        attached = true;
-        tail = sink;
-        endNow = ended;
-        err = error;
+    private synchronized void attach(FluxSink<DataBuffer> sink) {
+      if (attached) {
+        sink.error(new IllegalStateException("the reply body can be read only once"));
+        return;
       }
-      if (endNow) {
-        if (err != null) sink.error(err);
+      attached = true;
+      for (DataBuffer buffer : held) sink.next(buffer);
+      held.clear();
+      if (ended) {
+        if (error != null) sink.error(error);
         else sink.complete();
         return;
       }
-      sink.onCancel(this::cancel);
+      tail = sink;
+      sink.onCancel(this::cancelRest);
       sink.onRequest(this::request);
     }
 
-    /** The live stream ended; held until the caller subscribes to the rest. */
-    private void end(Throwable t) {
-      FluxSink<DataBuffer> sink;
+    private void cancelRest() {
+      cancel();
       synchronized (this) {
-        sink = tail;
-        if (sink == null) {
-          ended = true;
-          error = t;
-          return;
-        }
+        held.forEach(DataBufferUtils::release);
+        held.clear();
       }
-      if (t != null) sink.error(t);
-      else sink.complete();
+    }
+
+    /** The live stream ended (called holding the lock); held until the caller subscribes to the rest. */
+    private void end(Throwable t) {
+      if (tail == null) {
+        ended = true;
+        error = t;
+      } else if (t != null) {
+        tail.error(t);
+      } else {
+        tail.complete();
+      }
     }
   }
 }

@@ -1,46 +1,47 @@
 package dev.silentrefresh.spring;
 
-import java.io.ByteArrayInputStream;
+import dev.silentrefresh.spi.SessionCalls;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
- * A reply whose body was read ahead (at most {@code limit + 1} bytes) so that core can look for a body
- * signal. The caller still gets the whole body: the bytes read ahead, then the rest of the stream.
+ * A reply whose body was read ahead so that core can look for a body signal: only until the bytes read are
+ * enough ({@link SessionCalls#peekIsEnough}), the body ends, {@code maxBodyPeekBytes} is reached or
+ * {@code bodyPeekTimeout} passes, whichever is first. The reading is done on a daemon thread so that the
+ * caller can stop waiting; that thread finishes the one read it is in and stops. The caller's body is the
+ * bytes read ahead, then the live stream, as it arrives.
  */
 final class PeekedResponse implements ClientHttpResponse {
   private final ClientHttpResponse response;
-  private final byte[] prefix;
-  private final boolean whole;
-  private InputStream body;
+  private final Peek peek;
+  private final byte[] signal;
 
-  private PeekedResponse(ClientHttpResponse response, byte[] prefix, boolean whole) {
+  private PeekedResponse(ClientHttpResponse response, Peek peek, byte[] signal) {
     this.response = response;
-    this.prefix = prefix;
-    this.whole = whole;
+    this.peek = peek;
+    this.signal = signal;
   }
 
-  static PeekedResponse peek(ClientHttpResponse response, int limit) throws IOException {
-    byte[] prefix = response.getBody().readNBytes(limit + 1);
-    return new PeekedResponse(response, prefix, prefix.length <= limit);
+  /** Reads ahead in {@code response}'s body as {@code calls} asks, waiting at most its peek timeout. */
+  static PeekedResponse peek(ClientHttpResponse response, SessionCalls calls) throws IOException {
+    Peek peek = new Peek(response.getBody(), calls);
+    BlockingCalls.POOL.execute(peek::readAhead);
+    return new PeekedResponse(response, peek, peek.await(calls.bodyPeekTimeout().toNanos()));
   }
 
-  /** The whole body when it fit the limit (a copy), else null: a longer body cannot be a signal. */
+  /** The bytes read ahead when they hold a complete value (or the whole body), else null: no signal to look for. */
   byte[] bytes() {
-    return whole ? prefix.clone() : null;
+    return signal == null ? null : signal.clone();
   }
 
   @Override
-  public synchronized InputStream getBody() throws IOException {
-    if (body == null) {
-      InputStream read = new ByteArrayInputStream(prefix);
-      body = whole ? read : new SequenceInputStream(read, response.getBody());
-    }
-    return body;
+  public InputStream getBody() {
+    return peek;
   }
 
   @Override
@@ -58,8 +59,137 @@ final class PeekedResponse implements ClientHttpResponse {
     return response.getHeaders();
   }
 
+  /**
+   * Closes the reply; while the read-ahead is still in its last read, that thread closes it once the read
+   * is done (two threads must not read the body at once, and Spring's {@code close} reads to the end).
+   */
   @Override
   public void close() {
-    response.close();
+    if (peek.closeAfterRead(response)) response.close();
+  }
+
+  /** The read-ahead, and the caller's stream: its bytes first, then the live body once the read-ahead stopped. */
+  private static final class Peek extends InputStream {
+    private final InputStream body;
+    private final SessionCalls calls;
+    private byte[] buf = new byte[1024];
+    private int len; // bytes read ahead
+    private int pos; // bytes of them handed to the caller
+    private boolean reading; // the read-ahead is in a read of body
+    private boolean stopped; // the read-ahead does no further read
+    private boolean ended;
+    private IOException error;
+    private ClientHttpResponse closeAfterRead;
+
+    Peek(InputStream body, SessionCalls calls) {
+      this.body = body;
+      this.calls = calls;
+    }
+
+    /** On a daemon thread: reads until enough, the end, the limit, a failure, or until told to stop. */
+    void readAhead() {
+      byte[] chunk = new byte[8192];
+      int limit = calls.maxBodyPeekBytes();
+      while (true) {
+        synchronized (this) {
+          if (stopped) return;
+          reading = true;
+        }
+        int n;
+        IOException failed = null;
+        try {
+          n = body.read(chunk, 0, Math.min(chunk.length, Math.max(1, limit - len)));
+        } catch (IOException e) {
+          n = -1;
+          failed = e;
+        }
+        ClientHttpResponse toClose;
+        synchronized (this) {
+          reading = false;
+          toClose = closeAfterRead;
+          if (failed != null) error = failed;
+          else if (n < 0) ended = true;
+          else append(chunk, n);
+          if (failed != null || ended || len >= limit || calls.peekIsEnough(buf, len)) stopped = true;
+          notifyAll();
+        }
+        if (toClose != null) toClose.close();
+        if (stopped()) return;
+      }
+    }
+
+    private synchronized boolean stopped() {
+      return stopped;
+    }
+
+    /** True when the caller may close {@code response} now; else the read-ahead closes it after its read. */
+    synchronized boolean closeAfterRead(ClientHttpResponse response) {
+      stopped = true;
+      if (!reading) return true;
+      closeAfterRead = response;
+      return false;
+    }
+
+    private void append(byte[] chunk, int n) {
+      if (len + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+      System.arraycopy(chunk, 0, buf, len, n);
+      len += n;
+    }
+
+    /** Waits until the read-ahead stopped or {@code nanos} passed; the bytes for core, or null. */
+    synchronized byte[] await(long nanos) throws IOException {
+      long deadline = System.nanoTime() + nanos;
+      try {
+        for (long left = nanos; !stopped && left > 0; left = deadline - System.nanoTime()) {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopped = true;
+        throw new java.io.InterruptedIOException("interrupted while reading the reply ahead");
+      }
+      if (!stopped) { // timed out: the read-ahead stops after the read it is in; core sees no signal
+        stopped = true;
+        return null;
+      }
+      return error == null && (ended || calls.peekIsEnough(buf, len)) ? Arrays.copyOf(buf, len) : null;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int n) throws IOException {
+      if (n == 0) return 0;
+      synchronized (this) {
+        try {
+          while (pos == len && reading) wait(); // the read-ahead's last read is still out
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while reading the reply");
+        }
+        if (pos < len) {
+          int k = Math.min(n, len - pos);
+          System.arraycopy(buf, pos, b, off, k);
+          pos += k;
+          return k;
+        }
+        if (error != null) throw error;
+        if (ended) return -1;
+      }
+      return body.read(b, off, n); // read-ahead done and handed over: the live stream
+    }
+
+    @Override
+    public void close() throws IOException {
+      synchronized (this) {
+        stopped = true;
+      }
+      body.close();
+    }
   }
 }

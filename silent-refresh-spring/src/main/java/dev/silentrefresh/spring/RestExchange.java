@@ -29,12 +29,23 @@ final class RestExchange implements Exchange.Blocking<ClientHttpResponse> {
   @Override
   public ClientHttpResponse send(String tokenHeaderValue) throws IOException {
     if (tokenHeaderValue == null) return execution.execute(request, body);
-    ClientHttpResponse response = execution.execute(withToken(tokenHeaderValue), body);
+    ClientHttpResponse response;
+    TokenHandoff handoff = TokenHandoff.offer(SessionCalls.of(session), tokenHeaderValue);
+    try {
+      response = execution.execute(withoutTokenHeader(), body);
+    } finally {
+      TokenHandoff.withdraw();
+    }
+    if (!handoff.delivered()) {
+      response.close();
+      throw new IllegalStateException("the request went out without its token: "
+          + RestRefreshInterceptor.unsafeFactory(null));
+    }
     try {
       HttpHeaders headers = response.getHeaders();
       if (SessionCalls.of(session).wantsBody(response.getStatusCode().value(), headers.getFirst(HttpHeaders.CONTENT_TYPE),
           headers.getContentLength())) {
-        return PeekedResponse.peek(response, SessionCalls.of(session).maxBodyPeekBytes());
+        return PeekedResponse.peek(response, SessionCalls.of(session));
       }
       return response;
     } catch (IOException | RuntimeException e) {
@@ -43,11 +54,14 @@ final class RestExchange implements Exchange.Blocking<ClientHttpResponse> {
     }
   }
 
-  /** The caller's request with the token header replaced, on a copy of its headers (the caller's stay as they were). */
-  private HttpRequest withToken(String tokenHeaderValue) {
+  /**
+   * The caller's request without a token header of its own, on a copy of its headers (the caller's stay as
+   * they were): the safe request factory sets the session's token.
+   */
+  private HttpRequest withoutTokenHeader() {
     HttpHeaders headers = new HttpHeaders();
     request.getHeaders().forEach((name, values) -> headers.put(name, new ArrayList<>(values)));
-    headers.set(session.dialect().tokenHeader(), tokenHeaderValue); // case-insensitive: replaces any
+    headers.remove(session.dialect().tokenHeader()); // case-insensitive
     return new HttpRequestWrapper(request) {
       @Override
       public HttpHeaders getHeaders() {

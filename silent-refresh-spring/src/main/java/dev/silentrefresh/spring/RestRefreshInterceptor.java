@@ -5,10 +5,17 @@ import dev.silentrefresh.LoginRequiredException;
 import dev.silentrefresh.RefreshFailedException;
 import dev.silentrefresh.TokenSession;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.AbstractClientHttpRequestFactoryWrapper;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
 
 /**
  * A {@link ClientHttpRequestInterceptor} for {@code RestClient} and {@code RestTemplate} that keeps a
@@ -17,33 +24,37 @@ import org.springframework.http.client.ClientHttpResponse;
  * once (the body is a {@code byte[]}, so it can always be replayed).
  *
  * <pre>{@code
- * TokenSession session = TokenSession.builder(dialect, RestRefreshTransport.of(new JdkClientHttpRequestFactory())).build();
- * RestClient client = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
- *     .requestInterceptor(RestRefreshInterceptor.of(session)).build();   // register it last
+ * ClientHttpRequestFactory factory = RestRefreshInterceptor.requestFactory(HttpClient.newHttpClient());
+ * TokenSession session = TokenSession.builder(dialect, RestRefreshTransport.of(factory)).build();
+ * RestClient client = RestRefreshInterceptor.install(RestClient.builder(), factory, session).build();
+ * RestTemplate template = RestRefreshInterceptor.install(new RestTemplate(factory), session);
  * }</pre>
  *
- * <p><b>Register it last.</b> Spring 6.2 walks the interceptor chain with one iterator per request, so
- * the replay (a second {@code execution.execute}) skips the interceptors registered after this one and
- * goes straight to the request factory, which creates a fresh request. Interceptors registered before it
+ * <p><b>Redirects.</b> The token must never follow a redirect to another origin, and Spring's request
+ * factories follow some ({@code SimpleClientHttpRequestFactory}, {@code RestTemplate}'s default, follows
+ * {@code GET} redirects and copies custom headers such as {@code X-Token}; {@code JdkClientHttpRequestFactory}
+ * follows them when its {@code HttpClient} does). So the token goes on the wire only through a factory
+ * from {@link #requestFactory()} or {@link #requestFactory(HttpClient)}, which follow none: the interceptor
+ * hands the token to the factory, never to the request. {@code install} refuses any other factory up front;
+ * with an interceptor from {@link #of} in front of any other factory (or one swapped in later) the request
+ * goes out without the token and the call fails with an {@link IllegalStateException} naming the fix.
+ * The hand-off is on the calling thread: interceptors after this one must not move the request to another.
+ *
+ * <p><b>Register it last</b> ({@code install} does). Spring 6.2 walks the interceptor chain with one
+ * iterator per request, so the replay (a second {@code execution.execute}) skips the interceptors
+ * registered after this one and goes straight to the request factory. Interceptors registered before it
  * run once per call, and what they set on the request is replayed.
  *
- * <p><b>Redirects.</b> The token must not follow a redirect to another origin, and this interceptor
- * cannot see the request factory, so use one that does not follow redirects:
- * {@code JdkClientHttpRequestFactory} over an {@code HttpClient} with {@code Redirect.NEVER} (the
- * default), or {@code ReactorClientHttpRequestFactory} (does not follow by default).
- * {@code SimpleClientHttpRequestFactory}, {@code RestTemplate}'s default, follows {@code GET} redirects,
- * and {@code HttpURLConnection} copies custom headers such as {@code X-Token} or {@code token} (though
- * not {@code Authorization}) to the redirect target: with it, override {@code prepareConnection} to call
- * {@code connection.setInstanceFollowRedirects(false)} after {@code super}.
+ * <p>With the {@code HttpURLConnection} factory, a 401 to a request with a body arrives without its body
+ * ({@code HttpURLConnection} in streaming mode drops it), so a "token rejected" signal must not need the
+ * body of a 401 there — none of the presets does.
  *
- * <p>With {@code SimpleClientHttpRequestFactory}, a 401 to a request with a body arrives without its body
- * ({@code HttpURLConnection} in streaming mode drops it; Spring 6.2 gets the status, not an
- * {@code HttpRetryException}), so a "token rejected" signal must not need the body of a 401 there —
- * none of the presets does.
+ * <p>Threads: everything runs on the caller's thread, but for a reply whose body may carry a signal: that
+ * body is read ahead (at most {@code bodyPeekTimeout}) on a daemon thread while the caller waits.
  *
  * <p>Failures reach the caller as Spring's {@code ResourceAccessException} whose cause is a
  * {@link LoginRequiredException} (no session, or it ended) or a {@link RefreshFailedException} (a needed
- * refresh failed; the session is kept).
+ * refresh failed; the session is kept); see the module's README for the table.
  */
 public final class RestRefreshInterceptor implements ClientHttpRequestInterceptor {
   private final TokenSession session;
@@ -52,10 +63,75 @@ public final class RestRefreshInterceptor implements ClientHttpRequestIntercepto
     this.session = session;
   }
 
-  /** An interceptor sending through {@code session}. */
+  /**
+   * An interceptor sending through {@code session}. It attaches the token only through a factory from
+   * {@link #requestFactory()} or {@link #requestFactory(HttpClient)}; prefer {@code install}, which checks that.
+   */
   public static RestRefreshInterceptor of(TokenSession session) {
     if (session == null) throw new IllegalArgumentException("session is null");
     return new RestRefreshInterceptor(session);
+  }
+
+  /** An {@code HttpURLConnection} factory that follows no redirect; set timeouts on it as usual. */
+  public static SimpleClientHttpRequestFactory requestFactory() {
+    return new SafeRequestFactories.UrlConnection();
+  }
+
+  /**
+   * A {@code java.net.http} factory over {@code client}, which must not follow redirects
+   * ({@code HttpClient.Redirect.NEVER}, the default); set a read timeout on it as usual.
+   */
+  public static JdkClientHttpRequestFactory requestFactory(HttpClient client) {
+    if (client == null) throw new IllegalArgumentException("client is null");
+    if (client.followRedirects() != HttpClient.Redirect.NEVER) {
+      throw new IllegalArgumentException("the client follows redirects (" + client.followRedirects()
+          + "); a redirect would carry the token header to whatever origin it names. Build it with"
+          + " followRedirects(HttpClient.Redirect.NEVER) (the default)");
+    }
+    return new SafeRequestFactories.Jdk(client);
+  }
+
+  /**
+   * Adds an interceptor for {@code session} to {@code template}, after the ones it has.
+   *
+   * @throws IllegalArgumentException the template's request factory is not from {@code requestFactory(...)}
+   */
+  public static RestTemplate install(RestTemplate template, TokenSession session) {
+    if (template == null) throw new IllegalArgumentException("template is null");
+    ClientHttpRequestFactory factory = template.getRequestFactory();
+    while (factory instanceof AbstractClientHttpRequestFactoryWrapper) {
+      factory = ((AbstractClientHttpRequestFactoryWrapper) factory).getDelegate();
+    }
+    requireSafe(factory);
+    template.getInterceptors().add(of(session));
+    return template;
+  }
+
+  /**
+   * Sets {@code factory} on {@code builder} and adds an interceptor for {@code session} after the ones it has.
+   *
+   * @throws IllegalArgumentException {@code factory} is not from {@code requestFactory(...)}
+   */
+  public static RestClient.Builder install(RestClient.Builder builder, ClientHttpRequestFactory factory,
+      TokenSession session) {
+    if (builder == null) throw new IllegalArgumentException("builder is null");
+    requireSafe(factory);
+    RestRefreshInterceptor interceptor = of(session);
+    return builder.requestFactory(factory).requestInterceptors(list -> list.add(interceptor));
+  }
+
+  static ClientHttpRequestFactory requireSafe(ClientHttpRequestFactory factory) {
+    if (factory == null) throw new IllegalArgumentException("factory is null");
+    if (!(factory instanceof SafeRequestFactories.Safe)) throw new IllegalArgumentException(unsafeFactory(factory));
+    return factory;
+  }
+
+  /** Why a factory is refused, and the fix. */
+  static String unsafeFactory(Object factory) {
+    return "Silent Refresh sends tokens only through a request factory that follows no redirect, and "
+        + (factory == null ? "this one" : factory.getClass().getSimpleName()) + " may follow them (and carry"
+        + " the token to another origin). Use RestRefreshInterceptor.requestFactory() (HttpURLConnection) or"
+        + " RestRefreshInterceptor.requestFactory(HttpClient) (java.net.http), and RestRefreshInterceptor.install(...)";
   }
 
   @Override

@@ -7,6 +7,9 @@ import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+import dev.silentrefresh.spi.SessionCalls;
 import reactor.core.publisher.Mono;
 
 /**
@@ -16,22 +19,27 @@ import reactor.core.publisher.Mono;
  * waiting for a refresh is a future. Nothing is sent before the returned {@code Mono} is subscribed.
  *
  * <pre>{@code
- * WebClient plain = WebClient.create();
- * TokenSession session = TokenSession.builder(dialect, WebClientRefreshTransport.of(plain)).build();
- * WebClient client = plain.mutate().filter(WebClientRefreshFilter.of(session)).build();
+ * HttpClient netty = HttpClient.create();   // Reactor Netty
+ * TokenSession session = TokenSession.builder(dialect, WebClientRefreshTransport.of(netty)).build();
+ * WebClient client = WebClientRefreshFilter.install(WebClient.builder(), netty, session).build();
  * }</pre>
+ *
+ * <p><b>Redirects.</b> The token must never follow a redirect to another origin. {@link #install} sets a
+ * connector over the Reactor Netty client you give: when that client follows redirects, the token header is
+ * removed from every redirect to an origin outside the session's scope. The filter hands the token to that
+ * connector, never to the request, so with any other connector (one set after {@code install}, or a
+ * filter from {@link #of} on a {@code WebClient} of your own) the request goes out without the token and
+ * the {@code Mono} fails with an {@link IllegalStateException} naming the fix.
  *
  * <p>Cancelling a request stops its own exchange and releases its reply, but never the refresh other
  * requests wait for. A replay writes the request's {@code BodyInserter} again: bodies from values, forms
  * and cold publishers are replayed intact; a body from a publisher that can be subscribed only once (an
  * already-read stream, a hot source, pooled buffers released after the first write) is not.
  *
- * <p>Redirects: Reactor Netty does not follow them by default. A connector that does would carry the
- * token header to whatever origin the redirect names, so do not enable it for this client.
- *
  * <p>The {@code Mono} fails with {@link LoginRequiredException} (no session, or it ended; with no session
  * nothing is sent) or {@link RefreshFailedException} (a needed refresh failed; the session is kept). Both
- * are checked {@code IOException}s, so {@code block()} rethrows them wrapped, as Reactor does for any.
+ * are checked {@code IOException}s, so {@code block()} rethrows them wrapped, as Reactor does for any; see
+ * the module's README for the table. Threads: see the package documentation.
  */
 public final class WebClientRefreshFilter implements ExchangeFilterFunction {
   private final TokenSession session;
@@ -40,10 +48,24 @@ public final class WebClientRefreshFilter implements ExchangeFilterFunction {
     this.session = session;
   }
 
-  /** A filter sending through {@code session}. */
+  /**
+   * A filter sending through {@code session}. It attaches the token only through the connector
+   * {@link #install} sets; prefer {@code install}.
+   */
   public static WebClientRefreshFilter of(TokenSession session) {
     if (session == null) throw new IllegalArgumentException("session is null");
     return new WebClientRefreshFilter(session);
+  }
+
+  /**
+   * Sets on {@code builder} a connector over {@code httpClient} that keeps the token from other origins
+   * (see Redirects above), and adds a filter for {@code session} after the filters it has.
+   */
+  public static WebClient.Builder install(WebClient.Builder builder, HttpClient httpClient, TokenSession session) {
+    if (builder == null) throw new IllegalArgumentException("builder is null");
+    if (httpClient == null) throw new IllegalArgumentException("httpClient is null");
+    WebClientRefreshFilter filter = of(session);
+    return builder.clientConnector(new SafeConnector(httpClient, SessionCalls.of(session))).filter(filter);
   }
 
   @Override

@@ -8,15 +8,18 @@ import java.util.concurrent.CompletableFuture;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Sends core's refresh requests with a {@link WebClient} from which every {@link WebClientRefreshFilter}
- * has been removed, so a refresh can never trigger a refresh. Never blocks; reads at most the reply size
- * core accepts and applies the request's timeout. Errors that quote the refresh URL (which may hold the
- * refresh token) are replaced by ones that do not.
+ * Sends core's refresh requests with a plain {@link WebClient} (no filters, so a refresh can never trigger
+ * a refresh) over your Reactor Netty client, following no redirect. Never blocks; reads at most the reply size
+ * core accepts. Past {@link RefreshRequest#timeout()} the future fails with a {@link java.util.concurrent.TimeoutException}
+ * and the exchange is cancelled (Reactor Netty closes its connection). Calls share no thread: a hung
+ * endpoint holds only its own connection.
  */
 public final class WebClientRefreshTransport implements RefreshTransport {
   private final WebClient client;
@@ -25,11 +28,14 @@ public final class WebClientRefreshTransport implements RefreshTransport {
     this.client = client;
   }
 
-  /** @param webClient any client (the refreshing one is fine): a copy without {@link WebClientRefreshFilter} is used */
-  public static WebClientRefreshTransport of(WebClient webClient) {
-    if (webClient == null) throw new IllegalArgumentException("webClient is null");
-    return new WebClientRefreshTransport(webClient.mutate()
-        .filters(filters -> filters.removeIf(f -> f instanceof WebClientRefreshFilter))
+  /**
+   * @param httpClient the Reactor Netty client to refresh with (the one the API calls use is fine); refresh
+   *     calls go through it with redirects off, since a refresh carries the refresh token
+   */
+  public static WebClientRefreshTransport of(HttpClient httpClient) {
+    if (httpClient == null) throw new IllegalArgumentException("httpClient is null");
+    return new WebClientRefreshTransport(WebClient.builder()
+        .clientConnector(new ReactorClientHttpConnector(httpClient.followRedirect(false)))
         .build());
   }
 
@@ -43,7 +49,6 @@ public final class WebClientRefreshTransport implements RefreshTransport {
     int limit = request.maxReplyBytes();
     return ready.exchangeToMono(response -> readBounded(response.bodyToFlux(DataBuffer.class), limit)
             .map(bytes -> RefreshReply.of(response.statusCode().value(), response.headers().asHttpHeaders(), bytes)))
-        .onErrorMap(e -> Scrub.refreshError(e, request))
         .timeout(request.timeout())
         .toFuture();
   }

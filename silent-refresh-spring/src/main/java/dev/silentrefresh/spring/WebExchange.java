@@ -91,11 +91,23 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
   @Override
   public CompletableFuture<Reply> send(String tokenHeaderValue) {
     if (state.get() == CANCELLED) return CompletableFuture.failedFuture(new CancellationException("cancelled"));
-    ClientRequest toSend = tokenHeaderValue == null ? request
-        : ClientRequest.from(request).headers(h -> h.set(session.dialect().tokenHeader(), tokenHeaderValue)).build();
-    Mono<Reply> reply = tokenHeaderValue == null
-        ? next.exchange(toSend).map(r -> new Reply(r, null)) // out of scope: untouched, never judged by core
-        : next.exchange(toSend).flatMap(this::peekIfWanted);
+    Mono<Reply> reply;
+    if (tokenHeaderValue == null) { // out of scope: untouched, never judged by core
+      reply = next.exchange(request).map(r -> new Reply(r, null));
+    } else { // the safe connector sets the token (see SafeConnector); the caller's own token header goes
+      TokenHandoff handoff = new TokenHandoff(SessionCalls.of(session), tokenHeaderValue);
+      ClientRequest toSend = ClientRequest.from(request)
+          .headers(h -> h.remove(session.dialect().tokenHeader()))
+          .attribute(TokenHandoff.ATTRIBUTE, handoff)
+          .build();
+      reply = next.exchange(toSend).flatMap(response -> {
+        if (handoff.delivered()) return peekIfWanted(response);
+        response.releaseBody().subscribe(v -> {}, e -> {}); // not awaited: the body may never end
+        return Mono.error(new IllegalStateException("the request went out without its token: Silent Refresh"
+            + " sends tokens only through the connector WebClientRefreshFilter.install(builder, httpClient,"
+            + " session) sets, which keeps them from other origins"));
+      });
+    }
     CompletableFuture<Reply> future = reply.toFuture();
     sending = future;
     if (state.get() == CANCELLED) future.cancel(false);
@@ -110,8 +122,7 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
     if (!SessionCalls.of(session).wantsBody(response.statusCode().value(), type, length)) {
       return Mono.just(new Reply(response, null));
     }
-    return BodyPeek.peek(response.bodyToFlux(DataBuffer.class),
-            SessionCalls.of(session).maxBodyPeekBytes())
+    return BodyPeek.peek(response.bodyToFlux(DataBuffer.class), SessionCalls.of(session))
         .map(peek -> new Reply(response.mutate().body(original -> peek.body()).build(), peek.bytes()));
   }
 

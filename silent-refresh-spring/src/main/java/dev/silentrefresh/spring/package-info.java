@@ -5,5 +5,19 @@
  * {@link dev.silentrefresh.spring.RestRefreshTransport} and
  * {@link dev.silentrefresh.spring.WebClientRefreshTransport}. The refresh algorithm itself lives in
  * {@link dev.silentrefresh.TokenSession}; these classes only send and look.
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ *   <li>{@code RestRefreshInterceptor} runs on the caller's thread, which blocks while it sends and while it
+ *       waits for a refresh. A reply whose body may carry a signal is read ahead on a daemon thread of this
+ *       module (at most {@code bodyPeekTimeout}); the caller waits for it, then reads the rest itself.</li>
+ *   <li>{@code WebClientRefreshFilter} never blocks: no {@code block()}, no lock held while waiting. Sending
+ *       and peeking run on the Netty event loop; the peek timeout is a Reactor timer. After a refresh, the
+ *       continuation (the replay, the caller's {@code Mono}) runs on the session's executor
+ *       ({@code TokenSession.Builder.executor}); without a refresh it stays on the event loop.</li>
+ *   <li>{@code RestRefreshTransport} runs each refresh call on a daemon thread of its own (reused, never
+ *       shared by two calls at once); {@code WebClientRefreshTransport} on Reactor Netty's event loop. Both
+ *       fail the call's future with a {@code TimeoutException} past {@code RefreshRequest.timeout()}.</li>
+ * </ul>
  */
 package dev.silentrefresh.spring;

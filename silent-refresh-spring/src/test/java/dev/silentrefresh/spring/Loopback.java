@@ -10,11 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 
 /** A second loopback origin for tests: records what it was sent, redirects, or streams a chunked JSON body. */
 final class Loopback implements AutoCloseable {
   final Map<String, Map<String, List<String>>> seen = new ConcurrentHashMap<>();
   private final HttpServer server;
+  private final CountDownLatch released = new CountDownLatch(1);
 
   private Loopback(Handler handler) {
     try {
@@ -29,6 +32,11 @@ final class Loopback implements AutoCloseable {
         handler.handle(exchange);
       }
     });
+    server.setExecutor(Executors.newCachedThreadPool(r -> { // a thread per exchange: one that waits holds up no other
+      Thread t = new Thread(r, "loopback");
+      t.setDaemon(true);
+      return t;
+    }));
     server.start();
   }
 
@@ -44,6 +52,48 @@ final class Loopback implements AutoCloseable {
       exchange.sendResponseHeaders(200, body.length);
       exchange.getResponseBody().write(body);
     });
+  }
+
+  /** Never answers: each request waits until the server is closed. */
+  static Loopback hanging() {
+    Loopback[] self = new Loopback[1];
+    self[0] = new Loopback(exchange -> self[0].awaitClose());
+    return self[0];
+  }
+
+  /**
+   * Answers 200 chunked JSON lines: first {@code head} (an empty array: none, the first chunk waits), then
+   * nothing more until the server is closed; requests that carry {@code rejectedToken} in any header get
+   * {@code rejectedLine} first instead. A caller can read the head while the stream is still open.
+   */
+  static Loopback streamingJsonLines(String rejectedToken, String rejectedLine, String... head) {
+    Loopback[] self = new Loopback[1];
+    self[0] = new Loopback(exchange -> {
+      boolean rejected = rejectedToken != null && exchange.getRequestHeaders().values().stream()
+          .flatMap(List::stream).anyMatch(v -> v.contains(rejectedToken));
+      exchange.getResponseHeaders().add("Content-Type", "application/x-ndjson");
+      exchange.sendResponseHeaders(200, 0);
+      OutputStream out = exchange.getResponseBody();
+      for (String line : rejected ? new String[] {rejectedLine} : head) {
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      }
+      if (!rejected) self[0].awaitClose();
+    });
+    return self[0];
+  }
+
+  /** Ends the streams (and releases the hung requests) without closing the server. */
+  void endStreams() {
+    released.countDown();
+  }
+
+  private void awaitClose() {
+    try {
+      released.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Answers 302 to the same path on {@code target}. */
@@ -83,6 +133,7 @@ final class Loopback implements AutoCloseable {
 
   @Override
   public void close() {
+    released.countDown();
     server.stop(0);
   }
 

@@ -14,24 +14,78 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import dev.silentrefresh.spi.RefreshReply;
+import dev.silentrefresh.spi.RefreshRequest;
+import dev.silentrefresh.testkit.AuthServer;
+import dev.silentrefresh.testkit.Endpoint;
+import dev.silentrefresh.testkit.Profile;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
-import org.springframework.web.reactive.function.client.WebClient;
 
-/** The refresh transports never quote the refresh URL, which may carry the refresh token, in their errors. */
+/**
+ * The refresh transports: each call is bounded by the request's timeout, one session's slow endpoint never
+ * holds up another's, and the refresh URL (which may carry the refresh token) never reaches an error.
+ */
 class RefreshTransportTest {
   private static final String REFRESH_TOKEN = "refresh-secret-0123456789";
 
   static Stream<Arguments> transports() {
     return Stream.of(
-        Arguments.of("simple", RestRefreshTransport.of(new SimpleClientHttpRequestFactory())),
-        Arguments.of("jdk", RestRefreshTransport.of(new JdkClientHttpRequestFactory())),
-        Arguments.of("webclient", WebClientRefreshTransport.of(WebClient.create())));
+        Arguments.of("simple", RestRefreshTransport.of(RestRefreshInterceptor.requestFactory())),
+        Arguments.of("jdk", RestRefreshTransport.of(RestRefreshInterceptor.requestFactory(java.net.http.HttpClient.newHttpClient()))),
+        Arguments.of("webclient", WebClientRefreshTransport.of(reactor.netty.http.client.HttpClient.create())));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  void sixtySessionsWhoseRefreshTakesASecondAllRefreshAtOnceWithoutReuse(String name, RefreshTransport transport)
+      throws Exception {
+    try (AuthServer server = AuthServer.builder(Profile.CODE_401).latency(Endpoint.REFRESH, Duration.ofSeconds(1)).start()) {
+      List<CompletableFuture<Tokens>> refreshed = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        TokenSession session = TokenSession.builder(server.dialect(), transport)
+            .refreshTimeout(Duration.ofSeconds(6)).build();
+        Tokens tokens = server.issueExpiredTokens(server.username()).toTokensWithoutExpiry();
+        session.signIn(tokens);
+        refreshed.add(SessionCalls.of(session).refreshAfterRejection(tokens));
+      }
+      for (CompletableFuture<Tokens> f : refreshed) assertThat(f.get(30, TimeUnit.SECONDS).accessToken()).isNotBlank();
+      assertThat(server.counters().refreshSucceeded()).isEqualTo(60);
+      assertThat(server.counters().reuseDetected()).isZero();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  void aCallToAHungEndpointEndsWithATimeoutAndHoldsUpNoOtherSession(String name, RefreshTransport transport)
+      throws Exception {
+    try (Loopback hung = Loopback.hanging();
+        AuthServer server = AuthServer.builder(Profile.CODE_401).start()) {
+      List<CompletableFuture<RefreshReply>> stuck = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        stuck.add(transport.execute(new RefreshRequest("POST", hung.uri("/token/refresh"),
+            Map.of("Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8), 1024,
+            Duration.ofMillis(500))));
+      }
+      TokenSession other = TokenSession.builder(server.dialect(), transport).refreshTimeout(Duration.ofSeconds(5)).build();
+      Tokens tokens = server.issueExpiredTokens(server.username()).toTokensWithoutExpiry();
+      other.signIn(tokens);
+      assertThat(SessionCalls.of(other).refreshAfterRejection(tokens).get(20, TimeUnit.SECONDS).accessToken()).isNotBlank();
+      for (CompletableFuture<RefreshReply> f : stuck) {
+        assertThat(f).failsWithin(20, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+            .withCauseInstanceOf(TimeoutException.class);
+      }
+    }
   }
 
   @ParameterizedTest(name = "{0}")

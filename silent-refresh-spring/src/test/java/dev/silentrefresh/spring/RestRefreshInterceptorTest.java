@@ -8,7 +8,7 @@ import dev.silentrefresh.TokenSession;
 import dev.silentrefresh.testkit.AuthServer;
 import dev.silentrefresh.testkit.Profile;
 import java.io.IOException;
-import java.net.HttpURLConnection;
+import java.net.http.HttpClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -42,7 +42,7 @@ class RestRefreshInterceptorTest {
 
     World(Profile profile, URI... alsoInScope) {
       server = AuthServer.builder(profile).start();
-      TokenSession.Builder b = TokenSession.builder(server.dialect(), RestRefreshTransport.of(new JdkClientHttpRequestFactory()));
+      TokenSession.Builder b = TokenSession.builder(server.dialect(), RestRefreshTransport.of(jdkFactory()));
       if (alsoInScope.length > 0) b.scope(server.baseUri()).scope(alsoInScope);
       session = b.build();
     }
@@ -63,14 +63,17 @@ class RestRefreshInterceptorTest {
     }
   }
 
-  /** {@code "default"}: what {@code new RestTemplate()} uses (HttpURLConnection); {@code "jdk"}: java.net.http. */
+  /** {@code "default"}: HttpURLConnection, as {@code new RestTemplate()} uses; {@code "jdk"}: java.net.http. */
   private static ClientHttpRequestFactory factory(String name) {
-    return name.equals("default") ? new RestTemplate().getRequestFactory() : new JdkClientHttpRequestFactory();
+    return name.equals("default") ? RestRefreshInterceptor.requestFactory() : jdkFactory();
+  }
+
+  private static ClientHttpRequestFactory jdkFactory() {
+    return RestRefreshInterceptor.requestFactory(HttpClient.newHttpClient());
   }
 
   private static RestTemplate restTemplate(ClientHttpRequestFactory factory, TokenSession session) {
-    RestTemplate template = new RestTemplate(factory);
-    template.getInterceptors().add(RestRefreshInterceptor.of(session));
+    RestTemplate template = RestRefreshInterceptor.install(new RestTemplate(factory), session);
     template.setErrorHandler(new ResponseErrorHandler() {
       @Override
       public boolean hasError(ClientHttpResponse response) {
@@ -143,7 +146,7 @@ class RestRefreshInterceptorTest {
         before.incrementAndGet();
         return execution.execute(request, rewritten);
       };
-      RestClient client = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
+      RestClient client = RestClient.builder().requestFactory(jdkFactory())
           .requestInterceptor(rewriter)
           .requestInterceptor(RestRefreshInterceptor.of(w.session))
           .build();
@@ -163,7 +166,7 @@ class RestRefreshInterceptorTest {
         after.incrementAndGet();
         return execution.execute(request, body);
       };
-      RestClient client = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
+      RestClient client = RestClient.builder().requestFactory(jdkFactory())
           .requestInterceptor(RestRefreshInterceptor.of(w.session))
           .requestInterceptor(counting)
           .build();
@@ -185,7 +188,7 @@ class RestRefreshInterceptorTest {
         seenByEarlier.set(request.getHeaders().getFirst("Authorization"));
         return response;
       };
-      RestClient client = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
+      RestClient client = RestClient.builder().requestFactory(jdkFactory())
           .requestInterceptor(earlier)
           .requestInterceptor(RestRefreshInterceptor.of(w.session))
           .build();
@@ -209,48 +212,6 @@ class RestRefreshInterceptorTest {
       assertThat(got.length).isGreaterThan(64 * 1024);
       assertThat(got).isEqualTo(big);
       assertThat(api.sawHeader("/big", "Authorization")).isTrue();
-    }
-  }
-
-  // ---- redirects ------------------------------------------------------------------------------------
-
-  @ParameterizedTest
-  @EnumSource(value = Profile.class, names = {"CODE_50014", "OAUTH2"})
-  void withTheJdkFactoryARedirectToAnotherOriginIsNotFollowed(Profile profile) throws Exception {
-    try (Loopback foreign = Loopback.recording(); Loopback redirector = Loopback.redirectingTo(foreign);
-        World w = new World(profile, redirector.origin()).signedIn()) {
-      RestClient client = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
-          .requestInterceptor(RestRefreshInterceptor.of(w.session)).build();
-      int status = client.get().uri(redirector.uri("/go")).exchange((req, res) -> res.getStatusCode().value());
-      assertThat(status).isEqualTo(302);
-      assertThat(redirector.sawHeader("/go", w.session.dialect().tokenHeader())).as("in scope: token sent").isTrue();
-      assertThat(foreign.seen).isEmpty();
-    }
-  }
-
-  /** Pins the hazard the interceptor's Javadoc warns about, and the fix it shows. */
-  @Test
-  void httpUrlConnectionFollowsGetRedirectsWithCustomTokenHeadersUnlessTurnedOff() throws Exception {
-    try (Loopback foreign = Loopback.recording(); Loopback redirector = Loopback.redirectingTo(foreign);
-        World custom = new World(Profile.CODE_50014, redirector.origin()).signedIn();
-        World bearer = new World(Profile.OAUTH2, redirector.origin()).signedIn()) {
-      restTemplate(factory("default"), custom.session).getForEntity(redirector.uri("/x-token"), String.class);
-      assertThat(foreign.sawHeader("/x-token", "X-Token")).as("HttpURLConnection copies X-Token").isTrue();
-      restTemplate(factory("default"), bearer.session).getForEntity(redirector.uri("/bearer"), String.class);
-      assertThat(foreign.seen).containsKey("/bearer");
-      assertThat(foreign.sawHeader("/bearer", "Authorization")).as("but drops Authorization").isFalse();
-
-      SimpleClientHttpRequestFactory noRedirects = new SimpleClientHttpRequestFactory() {
-        @Override
-        protected void prepareConnection(HttpURLConnection connection, String method) throws IOException {
-          super.prepareConnection(connection, method);
-          connection.setInstanceFollowRedirects(false);
-        }
-      };
-      int status = restTemplate(noRedirects, custom.session).getForEntity(redirector.uri("/fixed"), String.class)
-          .getStatusCode().value();
-      assertThat(status).isEqualTo(302);
-      assertThat(foreign.seen).doesNotContainKey("/fixed");
     }
   }
 
