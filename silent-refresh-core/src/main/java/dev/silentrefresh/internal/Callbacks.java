@@ -1,7 +1,7 @@
 package dev.silentrefresh.internal;
 
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,19 +10,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Callbacks {
   private static final AtomicInteger THREADS = new AtomicInteger();
   /**
-   * Grows to a few threads so that one session's slow listener or store cannot hold up another
-   * session's refresh; idle threads end after a minute, so an idle JVM holds none.
+   * Grows as needed, so that one session's slow listener, store or refresh lock (which may wait for
+   * another process) never holds up another session's refresh; in normal use a few threads, and idle
+   * threads end after a minute, so an idle JVM holds none.
    */
   private static final ThreadPoolExecutor SHARED = new ThreadPoolExecutor(
-      8, 8, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
         Thread t = new Thread(r, "silent-refresh-" + THREADS.incrementAndGet());
         t.setDaemon(true);
         return t;
       });
-
-  static {
-    SHARED.allowCoreThreadTimeOut(true);
-  }
 
   private Callbacks() {}
 
