@@ -195,6 +195,12 @@ final class Engine implements SessionCalls {
     return afterReplaced(cur).thenApply(Generation::tokens);
   }
 
+  /** How many requests wait on the flight in the air (0 when none is). */
+  int waitersOnFlight() {
+    RefreshFlight<Generation> f = inFlight.get();
+    return f == null ? 0 : f.waiters();
+  }
+
   /** Records a send's duration as if observed (tests stage slow networks without waiting). */
   void recordLatency(Duration sendTook) {
     latency.record(sendTook.toNanos());

@@ -225,18 +225,28 @@ class TokenSessionTest {
 
   @Test
   void aClientClockADayAheadOfTheServerCostsNoExtraRefresh() throws Exception {
-    long serverNow = clock.instant().minus(Duration.ofDays(1)).getEpochSecond();
-    String jwt = Script.jwt("{\"iat\":" + serverNow + ",\"exp\":" + (serverNow + 300) + "}");
-    TokenSession s = builder().build();
-    s.signIn(Tokens.of(jwt, "R1"));
+    // The server's clock is a day behind ours: its JWTs' exp is in our past the moment they arrive.
+    AtomicInteger minted = new AtomicInteger(1);
+    transport.answer = refresh -> {
+      long serverNow = clock.instant().minus(Duration.ofDays(1)).getEpochSecond();
+      int n = minted.incrementAndGet();
+      String jwt = Script.jwt("{\"n\":" + n + ",\"iat\":" + serverNow + ",\"exp\":" + (serverNow + 300) + "}");
+      return CompletableFuture.completedFuture(json(200, "{\"access_token\":\"" + jwt + "\",\"refresh_token\":\"R" + n + "\"}"));
+    };
+    TokenSession s = signedInExpired(builder().build());
     for (int i = 0; i < 50; i++) {
       assertThat(call(s).status).isEqualTo(200);
       clock.advance(Duration.ofSeconds(2));
     }
-    assertThat(transport.calls()).isZero();
-    clock.advance(Duration.ofSeconds(200)); // now inside the last tenth of its 300 s: one refresh
+    assertThat(transport.calls()).as("the one refresh the rejected first token needed, no more").isEqualTo(1);
+    clock.advance(Duration.ofSeconds(200)); // now inside the last tenth of its 300 s: one more
     call(s);
-    await().atMost(WAIT).until(() -> transport.calls() == 1);
+    await().atMost(WAIT).until(() -> transport.calls() == 2);
+    // The same token signed in directly: its lifetime (exp - iat) counts from now, whatever our clock says.
+    long serverNow = clock.instant().minus(Duration.ofDays(1)).getEpochSecond();
+    s.signIn(Tokens.of(Script.jwt("{\"iat\":" + serverNow + ",\"exp\":" + (serverNow + 300) + "}"), "R9"));
+    for (int i = 0; i < 20; i++) call(s);
+    assertThat(transport.calls()).isEqualTo(2);
   }
 
   // ---- 4. lost and late replies ----------------------------------------------------------------------
@@ -359,6 +369,7 @@ class TokenSessionTest {
     for (int i = 0; i < 1000; i++) assertThat(call(s).sentWith).isEqualTo("A1");
     assertThat(transport.calls()).isEqualTo(1);
     assertThat(s.waitingForRefresh()).isZero();
+    assertThat(((Engine) calls(s)).waitersOnFlight()).as("nothing attached to the background flight").isZero();
     slow.complete(transport.rotated(300));
     await().atMost(WAIT).until(() -> "A2".equals(call(s).sentWith));
   }
