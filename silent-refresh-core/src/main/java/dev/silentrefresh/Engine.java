@@ -487,8 +487,7 @@ final class Engine implements SessionCalls {
     } catch (IOException e) {
       return failed(e);
     }
-    if (cur.epoch != sent.epoch) return failed(signedOut(cur.isPresent()));
-    if (cur.isNewerThan(sent)) return afterReplaced(cur);
+    if (cur.epoch != sent.epoch || cur.isNewerThan(sent)) return afterReplaced(sent, cur);
     RefreshFlight<Generation> flight = inFlight.get();
     if (flight != null) {
       flight.markTokenKnownBad();
@@ -502,7 +501,16 @@ final class Engine implements SessionCalls {
     return refresh(cur, true);
   }
 
-  /** The session moved past the tokens a request sent: replay with what it holds now, or say why not. */
+  /**
+   * The session moved past the tokens a request sent: replay with what it holds now, or say why not
+   * (signed in or out meanwhile: never replayed with another epoch's tokens).
+   */
+  private CompletableFuture<Generation> afterReplaced(Generation sent, Generation cur) {
+    if (cur.epoch != sent.epoch) return failed(signedOut(cur.isPresent()));
+    return afterReplaced(cur);
+  }
+
+  /** The session moved past what a request saw: replay with what it holds now, or say why not. */
   private CompletableFuture<Generation> afterReplaced(Generation cur) {
     if (cur.isPresent()) return CompletableFuture.completedFuture(cur);
     RefreshFlight<Generation> flight = inFlight.get();
@@ -527,8 +535,7 @@ final class Engine implements SessionCalls {
     } catch (IOException e) {
       return failed(e);
     }
-    if (cur.epoch != sent.epoch) return failed(signedOut(cur.isPresent()));
-    if (cur.isNewerThan(sent)) return afterReplaced(cur);
+    if (cur.epoch != sent.epoch || cur.isNewerThan(sent)) return afterReplaced(sent, cur);
     return startFlight(cur, true, false, true, f -> sessionOver(f, cur,
         new LoginRequiredException(LoginRequiredException.Reason.SESSION_ENDED, "the backend ended the session")));
   }
