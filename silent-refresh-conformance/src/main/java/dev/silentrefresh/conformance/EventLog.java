@@ -17,6 +17,8 @@ public final class EventLog implements SessionListener {
   public final AtomicInteger loginRequired = new AtomicInteger();
   public final AtomicInteger relogins = new AtomicInteger();
   public final AtomicInteger replays = new AtomicInteger();
+  public final AtomicInteger signedIn = new AtomicInteger();
+  public final AtomicInteger signedOut = new AtomicInteger();
   public final List<String> replaySkipped = new CopyOnWriteArrayList<>();
   public final List<LoginRequiredException.Reason> loginReasons = new CopyOnWriteArrayList<>();
 
@@ -39,6 +41,16 @@ public final class EventLog implements SessionListener {
   @Override
   public void reloggedIn() {
     relogins.incrementAndGet();
+  }
+
+  @Override
+  public void signedIn() {
+    signedIn.incrementAndGet();
+  }
+
+  @Override
+  public void signedOut() {
+    signedOut.incrementAndGet();
   }
 
   @Override

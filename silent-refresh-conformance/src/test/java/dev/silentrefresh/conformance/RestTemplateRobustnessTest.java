@@ -1,0 +1,8 @@
+package dev.silentrefresh.conformance;
+
+class RestTemplateRobustnessTest extends RobustnessSuite {
+  @Override
+  protected ClientUnderTest newClient() {
+    return Clients.RESTTEMPLATE.create();
+  }
+}
