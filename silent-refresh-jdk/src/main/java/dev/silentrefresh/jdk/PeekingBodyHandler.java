@@ -55,8 +55,8 @@ final class PeekingBodyHandler<T> implements HttpResponse.BodyHandler<Peeked<T>>
     private final SessionCalls calls;
     private final int limit;
     private final CompletableFuture<Peeked<T>> result = new CompletableFuture<>();
-    private Flow.Subscription upstream;
-    private Future<?> timer;
+    private Flow.Subscription upstream; // guarded by this; null until the client subscribes
+    private final Future<?> timer;
 
     // guarded by this
     private final ArrayDeque<List<ByteBuffer>> received = new ArrayDeque<>(); // not yet relayed
@@ -78,6 +78,8 @@ final class PeekingBodyHandler<T> implements HttpResponse.BodyHandler<Peeked<T>>
       this.info = info;
       this.calls = calls;
       this.limit = calls.maxBodyPeekBytes();
+      // From the headers, not from onSubscribe: some JDKs subscribe only when the first body bytes arrive.
+      this.timer = PeekTimer.schedule(calls.bodyPeekTimeout(), calls.executor(), () -> endPeek(false));
     }
 
     @Override
@@ -87,12 +89,17 @@ final class PeekingBodyHandler<T> implements HttpResponse.BodyHandler<Peeked<T>>
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
+      boolean cancelNow;
+      boolean stillPeeking;
       synchronized (this) {
         upstream = subscription;
-        requested = 1;
-        timer = PeekTimer.schedule(calls.bodyPeekTimeout(), calls.executor(), () -> endPeek(false));
+        cancelNow = cancelled;
+        stillPeeking = peeking;
+        if (stillPeeking && !cancelNow) requested = 1;
       }
-      subscription.request(1);
+      if (cancelNow) subscription.cancel();
+      else if (stillPeeking) subscription.request(1);
+      else drain(); // the peek timed out before the first bytes: relay at the caller's pace
     }
 
     @Override
@@ -113,7 +120,7 @@ final class PeekingBodyHandler<T> implements HttpResponse.BodyHandler<Peeked<T>>
         }
       }
       if (enough) endPeek(true);
-      else if (more) upstream.request(1);
+      else if (more) requestUpstream(1);
       drain();
     }
 
@@ -186,7 +193,7 @@ final class PeekingBodyHandler<T> implements HttpResponse.BodyHandler<Peeked<T>>
               demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
             }
           }
-          if (n <= 0) upstream.cancel();
+          if (n <= 0) cancelUpstream();
           drain();
         }
 
@@ -203,7 +210,24 @@ final class PeekingBodyHandler<T> implements HttpResponse.BodyHandler<Peeked<T>>
         cancelled = true;
         received.clear();
       }
-      upstream.cancel();
+      cancelUpstream();
+    }
+
+    private void requestUpstream(long n) {
+      Flow.Subscription up;
+      synchronized (this) {
+        up = upstream;
+      }
+      up.request(n); // only called once subscribed (onNext, or drain with upstream set)
+    }
+
+    /** Cancels the upstream, or (not subscribed yet) lets onSubscribe cancel it. */
+    private void cancelUpstream() {
+      Flow.Subscription up;
+      synchronized (this) {
+        up = upstream;
+      }
+      if (up != null) up.cancel();
     }
 
     /** Relays what the caller's subscriber asked for; asks the upstream for more when all was relayed. */
@@ -232,7 +256,7 @@ final class PeekingBodyHandler<T> implements HttpResponse.BodyHandler<Peeked<T>>
             } else if (received.isEmpty() && ended && !cancelled) {
               end = true;
               endError = error;
-            } else if (!ended && !cancelled && !peeking && demand > requested) {
+            } else if (!ended && !cancelled && !peeking && upstream != null && demand > requested) {
               more = demand - requested;
               requested = demand;
             }
@@ -248,7 +272,7 @@ final class PeekingBodyHandler<T> implements HttpResponse.BodyHandler<Peeked<T>>
           if (endError != null) downstream.onError(endError);
           else downstream.onComplete();
         }
-        if (more > 0) upstream.request(more);
+        if (more > 0) requestUpstream(more);
         if (!again) return;
       }
     }
