@@ -342,6 +342,31 @@ public abstract class RobustnessSuite {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Profile.class)
+  void aRefreshReplyArrivingAfterTheDeadlineIsKeptAndNoSecondCallSpendsTheOldToken(Profile profile) throws Exception {
+    HeldRefreshTransport[] held = new HeldRefreshTransport[1];
+    try (Fixture f = fixture(profile, s -> {}, b -> b.refreshDeadline(Duration.ofMillis(300)), TokenStore.inMemory(),
+        t -> held[0] = new HeldRefreshTransport(t))) {
+      signInExpired(f);
+      List<CompletableFuture<CallReply>> calls = burst(f, BURST);
+      for (CompletableFuture<CallReply> call : calls) { // the server rotated; its reply is held past the deadline
+        assertThat(cause(outcome(call), RefreshFailedException.class).reason())
+            .isEqualTo(RefreshFailedException.Reason.TIMEOUT);
+      }
+      assertThat(cause(outcome(f.caller.getAsync(f.me())), RefreshFailedException.class))
+          .as("a call while the first refresh is still pending sends no second one").isNotNull();
+      assertThat(held[0].sent()).isEqualTo(1);
+      held[0].release(); // the late reply arrives: its tokens are the session now
+      until(() -> f.session.waitingForRefresh() == 0 && f.store.read().version() >= 2);
+      for (CompletableFuture<CallReply> call : burst(f, BURST)) assertUserReply(outcome(call));
+      assertThat(f.server.counters().refreshCalls()).as("the late one only").isEqualTo(1);
+      assertThat(f.server.counters().reuseDetected()).isZero();
+      assertThat(f.events.loginRequired.get()).isZero();
+      awaitNobodyWaiting(f);
+    }
+  }
+
   // ---- 5. a store that cannot be written -----------------------------------------------------------------
 
   @ParameterizedTest

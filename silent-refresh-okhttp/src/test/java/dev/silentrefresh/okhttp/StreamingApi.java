@@ -37,6 +37,7 @@ final class StreamingApi implements AutoCloseable {
       boolean rejected = rejectedToken != null && rejectedToken.equals(exchange.getRequestHeaders().getFirst(tokenHeader));
       exchange.getResponseHeaders().add("Content-Type", "application/x-ndjson");
       exchange.sendResponseHeaders(200, 0);
+      exchange.getResponseBody().flush(); // headers now: some JDKs hold them until the first body bytes
       try (OutputStream out = exchange.getResponseBody()) {
         if (stallFirstChunk) await(firstChunk);
         if (rejected) line(out, "{\"code\":50014,\"message\":\"token expired\"}");
