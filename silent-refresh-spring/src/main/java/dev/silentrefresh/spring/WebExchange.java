@@ -70,14 +70,22 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
       if (state.get() == CANCELLED) {
         if (reply != null) release(reply);
       } else if (error != null) {
-        result.completeExceptionally(error instanceof CompletionException && error.getCause() != null
-            ? error.getCause() : error);
+        Throwable reason = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        result.completeExceptionally(SessionFailures.isSessionFailure(reason) ? SessionFailures.forWebClient(
+            request.method(), request.url(), withoutTokenHeader(request.headers()), reason) : reason);
       } else {
         result.complete(reply);
         if (state.get() == CANCELLED) release(reply); // cancelled meanwhile: never delivered
       }
     });
     return result;
+  }
+
+  private HttpHeaders withoutTokenHeader(HttpHeaders headers) {
+    HttpHeaders copy = new HttpHeaders();
+    copy.putAll(headers);
+    copy.remove(session.dialect().tokenHeader());
+    return copy;
   }
 
   /** The caller cancelled: stop the exchange in progress, start no other, release a reply not delivered. */
