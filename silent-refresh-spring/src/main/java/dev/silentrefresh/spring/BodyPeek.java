@@ -26,12 +26,12 @@ import reactor.core.scheduler.Schedulers;
 final class BodyPeek {
   private final byte[] prefix;
   private final byte[] signal;
-  private final Flux<DataBuffer> rest;
+  private final Peeker live; // null when the body ended while peeking
 
-  private BodyPeek(byte[] prefix, byte[] signal, Flux<DataBuffer> rest) {
+  private BodyPeek(byte[] prefix, byte[] signal, Peeker live) {
     this.prefix = prefix;
     this.signal = signal;
-    this.rest = rest;
+    this.live = live;
   }
 
   /** Reads ahead in {@code body} as {@code calls} asks. */
@@ -48,11 +48,23 @@ final class BodyPeek {
     return signal;
   }
 
-  /** The caller's body, intact. */
+  /**
+   * The caller's body: the bytes read ahead, then the live stream. Like the body it stands for, it can be
+   * read once: cancelling it at any point (within the bytes read ahead too) cancels the live stream, which
+   * lets Reactor Netty close the connection rather than wait for an end that may never come; a later
+   * subscription fails, so that Spring's release of an already read body ends at once.
+   */
   Flux<DataBuffer> body() {
-    Flux<DataBuffer> read = prefix.length == 0 ? Flux.empty()
-        : Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(prefix)));
-    return rest == null ? read : Flux.concat(read, rest);
+    if (live == null) {
+      return prefix.length == 0 ? Flux.empty()
+          : Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(prefix.clone())));
+    }
+    return Flux.create(sink -> live.attach(sink, prefix));
+  }
+
+  /** Stops the live stream without reading it to its end (a reply that reaches nobody); the body is then gone. */
+  void discard() {
+    if (live != null) live.discard();
   }
 
   /**
@@ -68,6 +80,7 @@ final class BodyPeek {
     private boolean handedOver;
     private FluxSink<DataBuffer> tail;
     private boolean attached;
+    private boolean cancelled; // the rest was cancelled: what still arrives is dropped
     private boolean ended;
     private Throwable error;
 
@@ -87,7 +100,8 @@ final class BodyPeek {
       BodyPeek done;
       synchronized (this) {
         if (handedOver) {
-          if (tail == null) held.add(buffer);
+          if (cancelled) DataBufferUtils.release(buffer);
+          else if (tail == null) held.add(buffer);
           else tail.next(buffer);
           return;
         }
@@ -123,7 +137,7 @@ final class BodyPeek {
     private BodyPeek handOver(byte[] signal) {
       handedOver = true;
       timer.dispose();
-      return new BodyPeek(read.toByteArray(), signal, Flux.create(this::attach));
+      return new BodyPeek(read.toByteArray(), signal, this);
     }
 
     @Override
@@ -162,27 +176,42 @@ final class BodyPeek {
       dispose();
     }
 
-    private synchronized void attach(FluxSink<DataBuffer> sink) {
-      if (attached) {
-        sink.error(new IllegalStateException("the reply body can be read only once"));
-        return;
+    /** The caller's subscription: {@code prefix} first, then what arrived meanwhile, then the live stream. */
+    void attach(FluxSink<DataBuffer> sink, byte[] prefix) {
+      synchronized (this) {
+        if (attached) {
+          sink.error(new IllegalStateException("the reply body can be read only once"));
+          return;
+        }
+        attached = true;
+        sink.onCancel(this::cancelRest); // before anything is emitted: a cancel within the prefix counts too
+        if (prefix.length > 0) sink.next(DefaultDataBufferFactory.sharedInstance.wrap(prefix));
+        for (DataBuffer buffer : held) sink.next(buffer);
+        held.clear();
+        if (ended) {
+          if (error != null) sink.error(error);
+          else sink.complete();
+          return;
+        }
+        tail = sink;
       }
-      attached = true;
-      for (DataBuffer buffer : held) sink.next(buffer);
-      held.clear();
-      if (ended) {
-        if (error != null) sink.error(error);
-        else sink.complete();
-        return;
-      }
-      tail = sink;
-      sink.onCancel(this::cancelRest);
       sink.onRequest(this::request);
+    }
+
+    /** Nobody will read the rest: cancel it, unless someone already does. */
+    void discard() {
+      synchronized (this) {
+        if (attached) return;
+        attached = true;
+      }
+      cancelRest();
     }
 
     private void cancelRest() {
       cancel();
       synchronized (this) {
+        cancelled = true;
+        tail = null;
         held.forEach(DataBufferUtils::release);
         held.clear();
       }
@@ -190,6 +219,7 @@ final class BodyPeek {
 
     /** The live stream ended (called holding the lock); held until the caller subscribes to the rest. */
     private void end(Throwable t) {
+      if (cancelled) return;
       if (tail == null) {
         ended = true;
         error = t;

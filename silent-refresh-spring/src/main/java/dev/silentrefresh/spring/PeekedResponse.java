@@ -65,7 +65,23 @@ final class PeekedResponse implements ClientHttpResponse {
    */
   @Override
   public void close() {
-    if (peek.closeAfterRead(response)) response.close();
+    if (peek.closeAfterRead(response::close)) response.close();
+  }
+
+  /**
+   * Lets go of a reply nobody will read without reading it to its end, which may never come (Spring's
+   * {@code close} would drain it): the body stream is closed first (the connection goes), then the reply.
+   */
+  void discard() {
+    Runnable abort = () -> {
+      try {
+        peek.body.close();
+      } catch (IOException ignored) {
+        // closing is all we want; the close below finds the stream closed and stops at once
+      }
+      response.close();
+    };
+    if (peek.closeAfterRead(abort)) abort.run();
   }
 
   /** The read-ahead, and the caller's stream: its bytes first, then the live body once the read-ahead stopped. */
@@ -79,7 +95,7 @@ final class PeekedResponse implements ClientHttpResponse {
     private boolean stopped; // the read-ahead does no further read
     private boolean ended;
     private IOException error;
-    private ClientHttpResponse closeAfterRead;
+    private Runnable closeAfterRead;
 
     Peek(InputStream body, SessionCalls calls) {
       this.body = body;
@@ -103,7 +119,7 @@ final class PeekedResponse implements ClientHttpResponse {
           n = -1;
           failed = e;
         }
-        ClientHttpResponse toClose;
+        Runnable toClose;
         synchronized (this) {
           reading = false;
           toClose = closeAfterRead;
@@ -113,7 +129,7 @@ final class PeekedResponse implements ClientHttpResponse {
           if (failed != null || ended || len >= limit || calls.peekIsEnough(buf, len)) stopped = true;
           notifyAll();
         }
-        if (toClose != null) toClose.close();
+        if (toClose != null) toClose.run();
         if (stopped()) return;
       }
     }
@@ -122,11 +138,11 @@ final class PeekedResponse implements ClientHttpResponse {
       return stopped;
     }
 
-    /** True when the caller may close {@code response} now; else the read-ahead closes it after its read. */
-    synchronized boolean closeAfterRead(ClientHttpResponse response) {
+    /** True when the caller may run {@code close} now; else the read-ahead runs it after its read. */
+    synchronized boolean closeAfterRead(Runnable close) {
       stopped = true;
       if (!reading) return true;
-      closeAfterRead = response;
+      closeAfterRead = close;
       return false;
     }
 

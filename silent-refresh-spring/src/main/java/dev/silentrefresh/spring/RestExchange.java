@@ -91,6 +91,7 @@ final class RestExchange implements Exchange.Blocking<ClientHttpResponse> {
 
   @Override
   public void discard(ClientHttpResponse reply) {
-    reply.close();
+    if (reply instanceof PeekedResponse) ((PeekedResponse) reply).discard(); // may stream on: never drained
+    else reply.close();
   }
 }

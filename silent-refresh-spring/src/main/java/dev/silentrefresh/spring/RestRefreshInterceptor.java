@@ -52,9 +52,11 @@ import org.springframework.web.client.RestTemplate;
  * <p>Threads: everything runs on the caller's thread, but for a reply whose body may carry a signal: that
  * body is read ahead (at most {@code bodyPeekTimeout}) on a daemon thread while the caller waits.
  *
- * <p>Failures reach the caller as Spring's {@code ResourceAccessException} whose cause is a
- * {@link LoginRequiredException} (no session, or it ended) or a {@link RefreshFailedException} (a needed
- * refresh failed; the session is kept); see the module's README for the table.
+ * <p>When the session cannot serve a call, the caller gets Spring's {@code ResourceAccessException} (as for
+ * any request that got no usable reply) whose cause is the reason: a {@link LoginRequiredException} (no
+ * session, or it ended) or a {@link RefreshFailedException} (a needed refresh failed; the session is kept).
+ * Its message names the request and leaves the reason to the cause (the interceptor throws it itself, so
+ * Spring does not wrap it again with the reason's message); see the module's README for the table.
  */
 public final class RestRefreshInterceptor implements ClientHttpRequestInterceptor {
   private final TokenSession session;
@@ -137,7 +139,11 @@ public final class RestRefreshInterceptor implements ClientHttpRequestIntercepto
   @Override
   public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
       throws IOException {
-    return SessionCalls.of(session).execute(request.getURI(), new RestExchange(request, body, execution, session));
+    try {
+      return SessionCalls.of(session).execute(request.getURI(), new RestExchange(request, body, execution, session));
+    } catch (LoginRequiredException | RefreshFailedException e) {
+      throw SessionFailures.forRest(request.getMethod(), request.getURI(), e);
+    }
   }
 
   @Override

@@ -36,10 +36,13 @@ import reactor.core.publisher.Mono;
  * and cold publishers are replayed intact; a body from a publisher that can be subscribed only once (an
  * already-read stream, a hot source, pooled buffers released after the first write) is not.
  *
- * <p>The {@code Mono} fails with {@link LoginRequiredException} (no session, or it ended; with no session
- * nothing is sent) or {@link RefreshFailedException} (a needed refresh failed; the session is kept). Both
- * are checked {@code IOException}s, so {@code block()} rethrows them wrapped, as Reactor does for any; see
- * the module's README for the table. Threads: see the package documentation.
+ * <p>When the session cannot serve a call, the {@code Mono} fails with a {@code WebClientRequestException}
+ * (unchecked, so {@code block()} rethrows it as it is) whose cause is the reason: a
+ * {@link LoginRequiredException} (no session, or it ended; with no session nothing is sent) or a
+ * {@link RefreshFailedException} (a needed refresh failed; the session is kept). Its message names the
+ * request and leaves the reason to the cause; e.g.
+ * {@code onErrorResume(e -> e.getCause() instanceof LoginRequiredException, e -> ...)}. See the module's
+ * README for the table. Threads: see the package documentation.
  */
 public final class WebClientRefreshFilter implements ExchangeFilterFunction {
   private final TokenSession session;

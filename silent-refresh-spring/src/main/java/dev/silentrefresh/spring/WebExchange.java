@@ -31,7 +31,7 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
   private final TokenSession session;
   private final AtomicInteger state = new AtomicInteger(RUNNING);
   private final AtomicBoolean released = new AtomicBoolean();
-  private final CompletableFuture<ClientResponse> result = new CompletableFuture<>();
+  private final CompletableFuture<Reply> result = new CompletableFuture<>();
   private volatile CompletableFuture<Reply> sending;
 
   WebExchange(ClientRequest request, ExchangeFunction next, TokenSession session) {
@@ -40,14 +40,24 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
     this.session = session;
   }
 
-  /** A reply and, when it was read ahead whole, its body bytes. */
+  /** A reply and, when its body was read ahead, the read-ahead (else null). */
   static final class Reply {
     final ClientResponse response;
-    final byte[] bytes;
+    final BodyPeek peek;
 
-    Reply(ClientResponse response, byte[] bytes) {
+    Reply(ClientResponse response, BodyPeek peek) {
       this.response = response;
-      this.bytes = bytes;
+      this.peek = peek;
+    }
+
+    /**
+     * Lets go of a reply nobody will read. A body read ahead may be an endless stream: its live rest is
+     * cancelled (Reactor Netty then closes the connection) rather than drained. Any other body is released
+     * as Spring does (read to its end, so that the connection can be reused).
+     */
+    void discard() {
+      if (peek != null) peek.discard();
+      else response.releaseBody().subscribe(v -> {}, e -> {});
     }
   }
 
@@ -55,19 +65,27 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
    * Runs core's algorithm. Once the caller has cancelled, the future is never completed (so no error is
    * dropped on the floor), and a reply that still arrives is released.
    */
-  CompletableFuture<ClientResponse> run() {
+  CompletableFuture<Reply> run() {
     SessionCalls.of(session).executeAsync(request.url(), this).whenComplete((reply, error) -> {
       if (state.get() == CANCELLED) {
-        if (reply != null) release(reply.response);
+        if (reply != null) release(reply);
       } else if (error != null) {
-        result.completeExceptionally(error instanceof CompletionException && error.getCause() != null
-            ? error.getCause() : error);
+        Throwable reason = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        result.completeExceptionally(SessionFailures.isSessionFailure(reason) ? SessionFailures.forWebClient(
+            request.method(), request.url(), withoutTokenHeader(request.headers()), reason) : reason);
       } else {
-        result.complete(reply.response);
-        if (state.get() == CANCELLED) release(reply.response); // cancelled meanwhile: never delivered
+        result.complete(reply);
+        if (state.get() == CANCELLED) release(reply); // cancelled meanwhile: never delivered
       }
     });
     return result;
+  }
+
+  private HttpHeaders withoutTokenHeader(HttpHeaders headers) {
+    HttpHeaders copy = new HttpHeaders();
+    copy.putAll(headers);
+    copy.remove(session.dialect().tokenHeader());
+    return copy;
   }
 
   /** The caller cancelled: stop the exchange in progress, start no other, release a reply not delivered. */
@@ -79,13 +97,13 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
   }
 
   /** Hands the reply to the caller, unless the caller cancelled first. */
-  void deliver(ClientResponse response, SynchronousSink<ClientResponse> sink) {
-    if (state.compareAndSet(RUNNING, DELIVERED)) sink.next(response);
-    else release(response);
+  void deliver(Reply reply, SynchronousSink<ClientResponse> sink) {
+    if (state.compareAndSet(RUNNING, DELIVERED)) sink.next(reply.response);
+    else release(reply);
   }
 
-  private void release(ClientResponse response) {
-    if (released.compareAndSet(false, true)) response.releaseBody().subscribe(v -> {}, e -> {});
+  private void release(Reply reply) {
+    if (released.compareAndSet(false, true)) reply.discard();
   }
 
   @Override
@@ -123,7 +141,7 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
       return Mono.just(new Reply(response, null));
     }
     return BodyPeek.peek(response.bodyToFlux(DataBuffer.class), SessionCalls.of(session))
-        .map(peek -> new Reply(response.mutate().body(original -> peek.body()).build(), peek.bytes()));
+        .map(peek -> new Reply(response.mutate().body(original -> peek.body()).build(), peek));
   }
 
   @Override
@@ -138,11 +156,11 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
 
   @Override
   public byte[] body(Reply reply) {
-    return reply.bytes;
+    return reply.peek == null ? null : reply.peek.bytes();
   }
 
   @Override
   public void discard(Reply reply) {
-    reply.response.releaseBody().subscribe(v -> {}, e -> {});
+    reply.discard();
   }
 }

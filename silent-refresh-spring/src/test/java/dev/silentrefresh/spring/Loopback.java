@@ -67,6 +67,15 @@ final class Loopback implements AutoCloseable {
    * {@code rejectedLine} first instead. A caller can read the head while the stream is still open.
    */
   static Loopback streamingJsonLines(String rejectedToken, String rejectedLine, String... head) {
+    return streamingJsonLines(rejectedToken, rejectedLine, false, head);
+  }
+
+  /**
+   * As {@link #streamingJsonLines(String, String, String...)}; when {@code rejectionStreamsOn}, a rejected
+   * request's stream, too, stays open after {@code rejectedLine} until the server is closed.
+   */
+  static Loopback streamingJsonLines(String rejectedToken, String rejectedLine, boolean rejectionStreamsOn,
+      String... head) {
     Loopback[] self = new Loopback[1];
     self[0] = new Loopback(exchange -> {
       boolean rejected = rejectedToken != null && exchange.getRequestHeaders().values().stream()
@@ -78,7 +87,7 @@ final class Loopback implements AutoCloseable {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
       }
-      if (!rejected) self[0].awaitClose();
+      if (!rejected || rejectionStreamsOn) self[0].awaitClose();
     });
     return self[0];
   }

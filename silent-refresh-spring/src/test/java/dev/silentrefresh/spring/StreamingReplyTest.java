@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,6 +30,7 @@ import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.web.client.RestTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Streamed JSON replies (chunked, no length) under a dialect that peeks at 200 bodies: the peek reads only as
@@ -46,8 +48,14 @@ class StreamingReplyTest {
     final ClientHttpRequestFactory factory;
 
     World(String... head) throws IOException {
+      this(false, head);
+    }
+
+    /** {@code rejectionStreamsOn}: the stream that carries the rejection stays open too (until closed). */
+    World(boolean rejectionStreamsOn, String... head) throws IOException {
       expired = server.issueExpiredTokens(server.username()).toTokensWithoutExpiry();
-      api = Loopback.streamingJsonLines(expired.accessToken(), "{\"code\":1002,\"message\":\"token expired\"}", head);
+      api = Loopback.streamingJsonLines(expired.accessToken(), "{\"code\":1002,\"message\":\"token expired\"}",
+          rejectionStreamsOn, head);
       factory = RestRefreshInterceptor.requestFactory(HttpClient.newHttpClient());
       session = TokenSession.builder(server.dialect(), RestRefreshTransport.of(factory))
           .scope(server.baseUri(), api.origin()).bodyPeekTimeout(Duration.ofMillis(200)).build();
@@ -78,24 +86,28 @@ class StreamingReplyTest {
         return got;
       });
     };
-    LineReader webClient = (w, uri, lines, replied) -> {
-      WebClient client = WebClientRefreshFilter.install(WebClient.builder(), reactor.netty.http.client.HttpClient.create(), w.session).build();
-      return client.get().uri(uri).exchangeToMono(response -> {
-            replied.countDown();
-            return response.bodyToFlux(DataBuffer.class)
-                .map(buffer -> {
-                  String text = buffer.toString(StandardCharsets.UTF_8);
-                  DataBufferUtils.release(buffer);
-                  return text;
-                })
-                .scan("", String::concat)
-                .filter(text -> text.split("\n", -1).length > lines)
-                .next()
-                .map(text -> List.of(text.split("\n")).subList(0, lines));
-          })
-          .block(Duration.ofSeconds(20));
-    };
+    LineReader webClient = (w, uri, lines, replied) ->
+        readLines(WebClientRefreshFilter.install(WebClient.builder(), reactor.netty.http.client.HttpClient.create(),
+            w.session).build(), uri, lines, replied);
     return Stream.of(Arguments.of("resttemplate", restTemplate), Arguments.of("webclient", webClient));
+  }
+
+  /** Reads the first {@code lines} lines of a GET with {@code client}, then stops reading (the stream may go on). */
+  private static List<String> readLines(WebClient client, URI uri, int lines, CountDownLatch replied) {
+    return client.get().uri(uri).exchangeToMono(response -> {
+          replied.countDown();
+          return response.bodyToFlux(DataBuffer.class)
+              .map(buffer -> {
+                String text = buffer.toString(StandardCharsets.UTF_8);
+                DataBufferUtils.release(buffer);
+                return text;
+              })
+              .scan("", String::concat)
+              .filter(text -> text.split("\n", -1).length > lines)
+              .next()
+              .map(text -> List.of(text.split("\n")).subList(0, lines));
+        })
+        .block(Duration.ofSeconds(20));
   }
 
   private static List<String> within(LineReader reader, World w, URI uri, int lines, CountDownLatch replied)
@@ -138,18 +150,55 @@ class StreamingReplyTest {
     }
   }
 
-  /** TODO(WebClient): the replay of a streamed rejection does not reach the caller yet; see the module README. */
-  static Stream<Arguments> blockingClients() {
-    return clients().filter(a -> a.get()[0].equals("resttemplate"));
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("blockingClients")
+  @MethodSource("clients")
   void aRejectionInTheFirstStreamedValueIsRefreshedAndReplayed(String name, LineReader reader) throws Exception {
     try (World w = new World(OK_LINE)) {
       w.session.signIn(w.expired);
       assertThat(within(reader, w, w.api.uri("/expired"), 1, new CountDownLatch(1))).containsExactly(OK_LINE);
       assertThat(w.server.counters().refreshSucceeded()).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("clients")
+  void aRejectionWhoseStreamGoesOnIsLetGoAndReplayed(String name, LineReader reader) throws Exception {
+    try (World w = new World(true, OK_LINE)) { // the rejected reply never ends: it must be cut, not read to its end
+      w.session.signIn(w.expired);
+      assertThat(within(reader, w, w.api.uri("/expired"), 1, new CountDownLatch(1))).containsExactly(OK_LINE);
+      assertThat(w.server.counters().refreshSucceeded()).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("clients")
+  void theCallerMayStopReadingWithinTheBytesReadAhead(String name, LineReader reader) throws Exception {
+    try (World w = new World(OK_LINE, OK_LINE)) { // the first value alone ends the peek: the caller stops there
+      w.session.signIn(w.server.issueTokens(w.server.username()).toTokensWithoutExpiry());
+      assertThat(within(reader, w, w.api.uri("/stream"), 1, new CountDownLatch(1))).containsExactly(OK_LINE);
+    }
+  }
+
+  /**
+   * The rejected reply streams on without end. With one connection in the pool, the replay can only go out
+   * once the rejected reply's connection is let go: its stream must be cancelled, not read to an end.
+   */
+  @Test
+  void webClientLetsGoOfARejectedEndlessStreamBeforeTheReplay() throws Exception {
+    try (World w = new World(true, OK_LINE)) {
+      w.session.signIn(w.expired);
+      ConnectionProvider oneConnection = ConnectionProvider.builder("one").maxConnections(1)
+          .pendingAcquireTimeout(Duration.ofSeconds(30)).build();
+      try {
+        WebClient client = WebClientRefreshFilter.install(WebClient.builder(),
+            reactor.netty.http.client.HttpClient.create(oneConnection), w.session).build();
+        List<String> got = CompletableFuture.supplyAsync(() -> readLines(client, w.api.uri("/expired"), 1,
+            new CountDownLatch(1))).get(20, TimeUnit.SECONDS);
+        assertThat(got).containsExactly(OK_LINE);
+        assertThat(w.server.counters().refreshSucceeded()).isEqualTo(1);
+      } finally {
+        oneConnection.dispose();
+      }
     }
   }
 }
