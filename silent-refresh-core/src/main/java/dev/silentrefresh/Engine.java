@@ -958,17 +958,18 @@ final class Engine implements SessionCalls {
   }
 
   /**
-   * Each waiter gets its own exception (same type, reason and message; the shared one as cause), so
-   * that what one caller's client attaches to it (suppressed traces, request URLs) stays its own.
+   * Each waiter gets its own exception (same type, reason, message and cause; its own stack), so that
+   * what one caller's client attaches to it (suppressed traces, request URLs) stays its own, and the
+   * message is printed once in a trace, not once more for a shared copy.
    */
   private static Throwable ownCopy(Throwable shared) {
     if (shared instanceof LoginRequiredException) {
       LoginRequiredException e = (LoginRequiredException) shared;
-      return new LoginRequiredException(e.reason(), e.getMessage(), e);
+      return new LoginRequiredException(e.reason(), e.getMessage(), e.getCause());
     }
     if (shared instanceof RefreshFailedException) {
       RefreshFailedException e = (RefreshFailedException) shared;
-      return new RefreshFailedException(e.reason(), e.status(), e.getMessage(), e);
+      return new RefreshFailedException(e.reason(), e.status(), e.getMessage(), e.getCause());
     }
     return shared;
   }

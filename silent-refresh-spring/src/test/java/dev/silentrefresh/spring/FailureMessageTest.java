@@ -78,14 +78,14 @@ class FailureMessageTest {
       session.signIn(server.issueExpiredTokens(server.username()).toTokensWithoutExpiry());
       server.faults().failNext(Endpoint.REFRESH, Faults.Fault.SERVER_ERROR, 100);
       Throwable caught = catchThrowable(() -> call.get(server, session, server.apiUri("/api/me")));
-      assertReasonNotRepeated(name, caught, RefreshFailedException.class);
+      assertThat(assertReasonNotRepeated(name, caught, RefreshFailedException.class)).as("printed once").isEqualTo(1);
     }
   }
 
   /**
    * The caller's exception is the client's own kind and the reason its direct cause; the wrapper adds no copy
-   * of the reason's message to the printed trace. Returns how often the trace prints it: once, unless core's
-   * own exception repeats it down its cause chain (a waiter's copy of a shared refresh failure does).
+   * of the reason's message to the printed trace. Returns how often the trace prints it (core's own exception
+   * does not repeat it: a waiter's copy of a shared refresh failure carries the shared cause, not the shared copy).
    */
   private static int assertReasonNotRepeated(String client, Throwable caught, Class<? extends IOException> reasonType) {
     assertThat(caught).as("what the caller catches")
