@@ -254,15 +254,20 @@ final class AuthLogic {
       return badRequest("'lines' must be a number within 0.." + Streams.MAX_LINES);
     }
     String hold = call.query().getOrDefault("hold", "false");
-    if (!hold.equals("true") && !hold.equals("false")) {
-      return badRequest("'hold' must be true or false");
+    if (!hold.equals("true") && !hold.equals("false") && !hold.equals("first")) {
+      return badRequest("'hold' must be true, false or first");
     }
     boolean held = hold.equals("true");
+    boolean heldBeforeFirst = hold.equals("first");
     String first = new String(protocol.api(userJson(username)).body, StandardCharsets.UTF_8);
     int count = lines;
     counters.incApiSucceeded();
     return Reply.stream(200, Reply.NDJSON, out -> {
       boolean normally = false;
+      if (heldBeforeFirst) {
+        out.sendHeaders();
+        streams.awaitRelease();
+      }
       out.line(first);
       streams.opened();
       try {

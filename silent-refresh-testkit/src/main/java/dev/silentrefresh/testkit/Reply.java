@@ -22,6 +22,9 @@ final class Reply {
   /** Where a {@link Streamer} writes: each line is sent (and flushed) as its own chunk. */
   interface LineSink {
     void line(String text) throws IOException;
+
+    /** Sends the status line and headers now, before any line (a chunked body with no chunk yet). */
+    void sendHeaders() throws IOException;
   }
 
   private static final Reply DISCONNECT = new Reply(0, null, new byte[0], Map.of(), null, true);

@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code {"seq":1}}, {@code {"seq":2}}, ... ({@code ?lines=N}, default {@value #DEFAULT_LINES}, at most
  * {@value #MAX_LINES}), then the end of the body.
  *
+ * <p>With {@code ?hold=first} the status line and headers are sent at once and then nothing, not even the first
+ * value, until {@link #releaseHeld()} (or the server closes, or {@link #MAX_HOLD} passes); then the stream goes
+ * on as above without a second hold: a reply whose first chunk is slow, for clients that peek into the body.
+ *
  * <p>With an expired, invalid or missing token the reply has the profile's rejection status and headers (e.g.
  * 401 + {@code WWW-Authenticate} for OAUTH2, 200 for CODE_1002 and CODE_50014) and a one-line ndjson body whose
  * only value is the profile's rejection (e.g. {@code {"code":1002,"message":"token expired"}}), so a client
@@ -40,7 +44,10 @@ public final class Streams {
     return open.get();
   }
 
-  /** Streams waiting for {@link #releaseHeld()} right now (their first value is already sent). */
+  /**
+   * Streams waiting for {@link #releaseHeld()} right now: with {@code ?hold=true} their first value is already
+   * sent, with {@code ?hold=first} only their status and headers.
+   */
   public int held() {
     return hold.holding();
   }
