@@ -83,7 +83,15 @@ final class Reply {
 
   /** This whole-body reply as a one-line ndjson stream: same status and headers, the body as its only line. */
   Reply asNdjsonLine() {
+    return asNdjsonLine(() -> { });
+  }
+
+  /** As {@link #asNdjsonLine()}, running {@code afterLine} (on the request thread) before the body ends. */
+  Reply asNdjsonLine(Runnable afterLine) {
     String line = new String(body, StandardCharsets.UTF_8);
-    return new Reply(status, NDJSON, new byte[0], headers, out -> out.line(line), false);
+    return new Reply(status, NDJSON, new byte[0], headers, out -> {
+      out.line(line);
+      afterLine.run();
+    }, false);
   }
 }

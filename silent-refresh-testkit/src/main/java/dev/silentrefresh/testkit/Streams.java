@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>With an expired, invalid or missing token the reply has the profile's rejection status and headers (e.g.
  * 401 + {@code WWW-Authenticate} for OAUTH2, 200 for CODE_1002 and CODE_50014) and a one-line ndjson body whose
  * only value is the profile's rejection (e.g. {@code {"code":1002,"message":"token expired"}}), so a client
- * must read the first value to tell a rejection from data where the profile signals expiry in the body.
+ * must read the first value to tell a rejection from data where the profile signals expiry in the body. With
+ * {@code ?holdRejection=true} that body does not end after the rejection until {@link #releaseHeld()} (or the
+ * server closes, or {@link #MAX_HOLD} passes): a client that judged the rejection must not wait for its end.
  */
 public final class Streams {
   /** Lines after the first value when the request does not say ({@code ?lines=}). */
@@ -46,7 +48,8 @@ public final class Streams {
 
   /**
    * Streams waiting for {@link #releaseHeld()} right now: with {@code ?hold=true} their first value is already
-   * sent, with {@code ?hold=first} only their status and headers.
+   * sent, with {@code ?hold=first} only their status and headers; rejections held by {@code ?holdRejection=true}
+   * count too.
    */
   public int held() {
     return hold.holding();

@@ -16,8 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-/** {@code /api/stream?hold=first}: status and headers at once, the first value only after {@code releaseHeld()}. */
-class StreamHeldBeforeFirstValueTest extends ServerTestBase {
+/**
+ * Streams held where a peeking client must not wait: {@code ?hold=first} (status and headers at once, the first
+ * value only after {@code releaseHeld()}) and {@code ?holdRejection=true} (a rejection whose body does not end).
+ */
+class StreamHoldsTest extends ServerTestBase {
   private static final Duration BOUND = Duration.ofSeconds(30);
 
   @Test
@@ -62,5 +65,31 @@ class StreamHeldBeforeFirstValueTest extends ServerTestBase {
       // the connection may be cut before the rest of the stream
     }
     Awaitility.await().atMost(BOUND).until(() -> s.streams().held() == 0);
+  }
+
+  @Test
+  void aHeldRejectionSendsItsOnlyValueAndEndsAfterRelease() throws Exception {
+    AuthServer s = start(Profile.CODE_50014);
+    String expired = s.issueExpiredTokens("demo").accessToken();
+    HttpResponse<InputStream> r = Wire.HTTP.send(Wire.withAccess(HttpRequest.newBuilder(
+        s.apiUri("/api/stream?holdRejection=true")), Profile.CODE_50014, expired).timeout(BOUND).build(),
+        BodyHandlers.ofInputStream());
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      assertThat(Wire.json(in.readLine()).get("code").asInt()).isEqualTo(50014);
+      Awaitility.await().atMost(BOUND).until(() -> s.streams().held() == 1);
+      s.streams().releaseHeld();
+      assertThat(in.readLine()).as("the end of the body, after the release").isNull();
+    }
+    assertThat(s.streams().started()).isZero();
+    assertThat(s.counters().rejectedRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void holdParametersAreValidated() {
+    AuthServer s = start(Profile.OAUTH2);
+    String access = s.issueTokens("demo").accessToken();
+    assertThat(Wire.api(s, "/api/stream?hold=later", access).statusCode()).isEqualTo(400);
+    assertThat(Wire.api(s, "/api/stream?holdRejection=yes", access).statusCode()).isEqualTo(400);
+    assertThat(Wire.api(s, "/api/stream?holdRejection=false", access).statusCode()).isEqualTo(200);
   }
 }
