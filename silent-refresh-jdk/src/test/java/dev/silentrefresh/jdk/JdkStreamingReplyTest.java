@@ -53,11 +53,15 @@ class JdkStreamingReplyTest {
     return HttpRequest.newBuilder(auth.apiUri("/api/stream?" + query)).build();
   }
 
+  /** The reply as soon as the client hands it on (async), its body as lines. */
+  private HttpResponse<Stream<String>> linesOf(String query) throws Exception {
+    return client.sendAsync(stream(query), HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void theCallerReadsTheFirstLinesWhileTheServerStillStreams() throws Exception {
     session.signIn(auth.issueTokens(auth.username()).toTokensWithoutExpiry());
-    HttpResponse<Stream<String>> reply = client.sendAsync(stream("hold=true&lines=1"),
-        HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+    HttpResponse<Stream<String>> reply = linesOf("hold=true&lines=1");
     Iterator<String> lines = reply.body().iterator();
     assertThat(lines.next()).startsWith(FIRST_VALUE);
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> auth.streams().held() == 1);
@@ -88,8 +92,7 @@ class JdkStreamingReplyTest {
   @Test
   void aRejectionInTheFirstStreamedValueIsRefreshedAndReplayed() throws Exception {
     session.signIn(auth.issueExpiredTokens(auth.username()).toTokensWithoutExpiry());
-    HttpResponse<Stream<String>> reply = client.sendAsync(stream("holdRejection=true&hold=true"),
-        HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+    HttpResponse<Stream<String>> reply = linesOf("holdRejection=true&hold=true");
     Iterator<String> lines = reply.body().iterator();
     assertThat(lines.next()).as("the replay's stream").startsWith(FIRST_VALUE);
     reply.body().close();
