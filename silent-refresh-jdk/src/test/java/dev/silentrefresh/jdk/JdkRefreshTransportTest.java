@@ -45,9 +45,12 @@ class JdkRefreshTransportTest {
   /** The JDK's request timeout ends when the headers arrive; the deadline covers the body too. */
   @Test
   void aReplyWhoseBodyStallsEndsTheCallWithATimeout() throws Exception {
-    try (StreamingApi api = new StreamingApi()) {
-      api.stallFirstChunk = true; // headers, then nothing
-      assertTimesOut(JdkRefreshTransport.of(plain).execute(request(api.uri("/refresh"), Duration.ofMillis(300))));
+    try (AuthServer server = AuthServer.builder(Profile.OAUTH2).start()) {
+      RefreshRequest headersThenNothing = new RefreshRequest("GET", server.apiUri("/api/stream?hold=first"),
+          Map.of("Authorization", "Bearer " + server.issueTokens(server.username()).accessToken()), new byte[0],
+          64 * 1024, Duration.ofMillis(300));
+      assertTimesOut(JdkRefreshTransport.of(plain).execute(headersThenNothing));
+      assertThat(server.streams().started()).as("no body byte was sent").isZero();
     }
   }
 

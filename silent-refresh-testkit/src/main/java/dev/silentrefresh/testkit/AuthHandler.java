@@ -87,10 +87,22 @@ final class AuthHandler extends Handler.Abstract {
   /** Writes a streamed body on this (request) thread: one chunk per line, each sent before the next is made. */
   private static void stream(Response response, Reply.Streamer streamer, Callback callback) {
     try {
-      streamer.writeTo(line -> {
-        try (Blocker.Callback sent = Blocker.callback()) {
-          response.write(false, ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)), sent);
-          sent.block();
+      streamer.writeTo(new Reply.LineSink() {
+        @Override
+        public void line(String text) throws IOException {
+          write(ByteBuffer.wrap((text + "\n").getBytes(StandardCharsets.UTF_8)));
+        }
+
+        @Override
+        public void sendHeaders() throws IOException {
+          write(ByteBuffer.allocate(0)); // commits the response: status and headers go out, the body stays open
+        }
+
+        private void write(ByteBuffer bytes) throws IOException {
+          try (Blocker.Callback sent = Blocker.callback()) {
+            response.write(false, bytes, sent);
+            sent.block();
+          }
         }
       });
       response.write(true, null, callback);

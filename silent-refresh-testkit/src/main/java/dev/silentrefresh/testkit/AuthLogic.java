@@ -214,10 +214,16 @@ final class AuthLogic {
     }
   }
 
-  /** The profile's rejection; for {@code /api/stream} as the first (and only) value of an ndjson stream. */
+  /**
+   * The profile's rejection; for {@code /api/stream} as the first (and only) value of an ndjson stream, whose
+   * body with {@code ?holdRejection=true} does not end until {@link Streams#releaseHeld()}.
+   */
   private Reply accessRejected(HttpCall call, AccessTokens.Status status) {
     Reply r = protocol.accessRejected(status);
-    return STREAM_PATH.equals(call.path) ? r.asNdjsonLine() : r;
+    if (!STREAM_PATH.equals(call.path)) {
+      return r;
+    }
+    return "true".equals(call.query().get("holdRejection")) ? r.asNdjsonLine(streams::awaitRelease) : r.asNdjsonLine();
   }
 
   /** {@code /api/redirect?to=<absolute http(s) URL>[&status=301|302|303|307|308]}: a redirect there (default 302). */
@@ -254,15 +260,24 @@ final class AuthLogic {
       return badRequest("'lines' must be a number within 0.." + Streams.MAX_LINES);
     }
     String hold = call.query().getOrDefault("hold", "false");
-    if (!hold.equals("true") && !hold.equals("false")) {
-      return badRequest("'hold' must be true or false");
+    if (!hold.equals("true") && !hold.equals("false") && !hold.equals("first")) {
+      return badRequest("'hold' must be true, false or first");
     }
     boolean held = hold.equals("true");
+    boolean heldBeforeFirst = hold.equals("first");
+    String holdRejection = call.query().getOrDefault("holdRejection", "false");
+    if (!holdRejection.equals("true") && !holdRejection.equals("false")) {
+      return badRequest("'holdRejection' must be true or false");
+    }
     String first = new String(protocol.api(userJson(username)).body, StandardCharsets.UTF_8);
     int count = lines;
     counters.incApiSucceeded();
     return Reply.stream(200, Reply.NDJSON, out -> {
       boolean normally = false;
+      if (heldBeforeFirst) {
+        out.sendHeaders();
+        streams.awaitRelease();
+      }
       out.line(first);
       streams.opened();
       try {

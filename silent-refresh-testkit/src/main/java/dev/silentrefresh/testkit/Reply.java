@@ -22,6 +22,9 @@ final class Reply {
   /** Where a {@link Streamer} writes: each line is sent (and flushed) as its own chunk. */
   interface LineSink {
     void line(String text) throws IOException;
+
+    /** Sends the status line and headers now, before any line (a chunked body with no chunk yet). */
+    void sendHeaders() throws IOException;
   }
 
   private static final Reply DISCONNECT = new Reply(0, null, new byte[0], Map.of(), null, true);
@@ -80,7 +83,15 @@ final class Reply {
 
   /** This whole-body reply as a one-line ndjson stream: same status and headers, the body as its only line. */
   Reply asNdjsonLine() {
+    return asNdjsonLine(() -> { });
+  }
+
+  /** As {@link #asNdjsonLine()}, running {@code afterLine} (on the request thread) before the body ends. */
+  Reply asNdjsonLine(Runnable afterLine) {
     String line = new String(body, StandardCharsets.UTF_8);
-    return new Reply(status, NDJSON, new byte[0], headers, out -> out.line(line), false);
+    return new Reply(status, NDJSON, new byte[0], headers, out -> {
+      out.line(line);
+      afterLine.run();
+    }, false);
   }
 }

@@ -14,10 +14,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code {"seq":1}}, {@code {"seq":2}}, ... ({@code ?lines=N}, default {@value #DEFAULT_LINES}, at most
  * {@value #MAX_LINES}), then the end of the body.
  *
+ * <p>With {@code ?hold=first} the status line and headers are sent at once and then nothing, not even the first
+ * value, until {@link #releaseHeld()} (or the server closes, or {@link #MAX_HOLD} passes); then the stream goes
+ * on as above without a second hold: a reply whose first chunk is slow, for clients that peek into the body.
+ *
  * <p>With an expired, invalid or missing token the reply has the profile's rejection status and headers (e.g.
  * 401 + {@code WWW-Authenticate} for OAUTH2, 200 for CODE_1002 and CODE_50014) and a one-line ndjson body whose
  * only value is the profile's rejection (e.g. {@code {"code":1002,"message":"token expired"}}), so a client
- * must read the first value to tell a rejection from data where the profile signals expiry in the body.
+ * must read the first value to tell a rejection from data where the profile signals expiry in the body. With
+ * {@code ?holdRejection=true} that body does not end after the rejection until {@link #releaseHeld()} (or the
+ * server closes, or {@link #MAX_HOLD} passes): a client that judged the rejection must not wait for its end.
  */
 public final class Streams {
   /** Lines after the first value when the request does not say ({@code ?lines=}). */
@@ -40,7 +46,11 @@ public final class Streams {
     return open.get();
   }
 
-  /** Streams waiting for {@link #releaseHeld()} right now (their first value is already sent). */
+  /**
+   * Streams waiting for {@link #releaseHeld()} right now: with {@code ?hold=true} their first value is already
+   * sent, with {@code ?hold=first} only their status and headers; rejections held by {@code ?holdRejection=true}
+   * count too.
+   */
   public int held() {
     return hold.holding();
   }

@@ -29,8 +29,9 @@
  *   <li><b>Redirects</b>: the protected {@code GET /api/redirect?to=<absolute http(s) URL>[&status=30x]} answers
  *     with a redirect there; {@link dev.silentrefresh.testkit.RecordingServer} is a second, foreign origin that
  *     records every request, to count those that arrived carrying a token.</li>
- *   <li><b>Streams</b>: the protected {@code GET /api/stream[?lines=N][&hold=true]}, chunked ndjson whose first
- *     value is the profile's API value or its rejection; see {@link dev.silentrefresh.testkit.Streams}.</li>
+ *   <li><b>Streams</b>: the protected {@code GET /api/stream[?lines=N][&hold=true|first][&holdRejection=true]},
+ *     chunked ndjson whose first value is the profile's API value or its rejection, held after (or before) that
+ *     value until {@code streams().releaseHeld()}; see {@link dev.silentrefresh.testkit.Streams}.</li>
  *   <li><b>Reject every access token, even fresh ones</b>: {@code faults().failAlways(Endpoint.API,
  *     Fault.REJECT_TOKENS)} (until {@code faults().clear()}); {@link dev.silentrefresh.testkit.AuthServer#expireAccessTokens()}
  *     only expires the tokens issued so far.</li>
