@@ -82,6 +82,7 @@ final class Loopback implements AutoCloseable {
           .flatMap(List::stream).anyMatch(v -> v.contains(rejectedToken));
       exchange.getResponseHeaders().add("Content-Type", "application/x-ndjson");
       exchange.sendResponseHeaders(200, 0);
+      exchange.getResponseBody().flush(); // headers now: Temurin 25's HttpServer holds them until body bytes
       OutputStream out = exchange.getResponseBody();
       for (String line : rejected ? new String[] {rejectedLine} : head) {
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
