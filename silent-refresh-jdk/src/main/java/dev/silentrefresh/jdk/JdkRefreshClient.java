@@ -23,7 +23,7 @@ import javax.net.ssl.SSLParameters;
 /**
  * An {@link HttpClient} that keeps a {@link TokenSession}'s requests working while the access token
  * expires: it attaches the token to requests in the session's scope, refreshes once when the backend
- * rejects it, and replays the request once. Use it wherever an {@code HttpClient} is expected.
+ * rejects it, and replays the request (at most twice). Use it wherever an {@code HttpClient} is expected.
  *
  * <pre>{@code
  * HttpClient plain = HttpClient.newHttpClient();

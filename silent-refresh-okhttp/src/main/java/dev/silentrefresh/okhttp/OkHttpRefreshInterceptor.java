@@ -15,7 +15,7 @@ import okhttp3.Response;
 /**
  * An OkHttp application interceptor that keeps a {@link TokenSession}'s requests working while the
  * access token expires: it attaches the token to requests in the session's scope, refreshes once
- * when the backend rejects it, and replays the request once. Works unchanged under Retrofit.
+ * when the backend rejects it, and replays the request (at most twice). Works unchanged under Retrofit.
  *
  * <pre>{@code
  * OkHttpClient plain = new OkHttpClient();

@@ -21,7 +21,7 @@ import org.springframework.web.client.RestTemplate;
  * A {@link ClientHttpRequestInterceptor} for {@code RestClient} and {@code RestTemplate} that keeps a
  * {@link TokenSession}'s requests working while the access token expires: it attaches the token to
  * requests in the session's scope, refreshes once when the backend rejects it, and replays the request
- * once (the body is a {@code byte[]}, so it can always be replayed).
+ * (at most twice; the body is a {@code byte[]}, so it can always be replayed).
  *
  * <pre>{@code
  * ClientHttpRequestFactory factory = RestRefreshInterceptor.requestFactory(HttpClient.newHttpClient());

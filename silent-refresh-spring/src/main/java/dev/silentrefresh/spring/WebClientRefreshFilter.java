@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
 /**
  * An {@link ExchangeFilterFunction} for {@code WebClient} that keeps a {@link TokenSession}'s requests
  * working while the access token expires: it attaches the token to requests in the session's scope,
- * refreshes once when the backend rejects it, and replays the request once. It never blocks a thread:
+ * refreshes once when the backend rejects it, and replays the request (at most twice). It never blocks a thread:
  * waiting for a refresh is a future. Nothing is sent before the returned {@code Mono} is subscribed.
  *
  * <pre>{@code
