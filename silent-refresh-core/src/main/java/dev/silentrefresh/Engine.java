@@ -481,6 +481,27 @@ final class Engine implements SessionCalls {
    * keep being rejected (the caller then gets the rejected reply).
    */
   private CompletableFuture<Generation> renewAfterRejection(Generation sent) {
+    return ifStillHeld(sent, cur -> {
+      RefreshFlight<Generation> flight = inFlight.get();
+      if (flight != null) {
+        flight.markTokenKnownBad();
+        return join(flight);
+      }
+      if (cur.rejectedStreak >= MAX_UNACCEPTED_REFRESHES && !cur.accepted()) {
+        Instant now = clock.instant();
+        cur.holdRefreshesUntil(now.plus(burstBackoff(cur.rejectedStreak)));
+        if (now.isBefore(cur.refreshesHeldUntil())) return null;
+      }
+      return refresh(cur, true);
+    });
+  }
+
+  /**
+   * {@code then} applied to the held tokens when they are still the ones a request {@code sent};
+   * otherwise what the request replays with now (see {@link #afterReplaced(Generation, Generation)}).
+   */
+  private CompletableFuture<Generation> ifStillHeld(Generation sent,
+      java.util.function.Function<Generation, CompletableFuture<Generation>> then) {
     Generation cur;
     try {
       cur = held();
@@ -488,17 +509,7 @@ final class Engine implements SessionCalls {
       return failed(e);
     }
     if (cur.epoch != sent.epoch || cur.isNewerThan(sent)) return afterReplaced(sent, cur);
-    RefreshFlight<Generation> flight = inFlight.get();
-    if (flight != null) {
-      flight.markTokenKnownBad();
-      return join(flight);
-    }
-    if (cur.rejectedStreak >= MAX_UNACCEPTED_REFRESHES && !cur.accepted()) {
-      Instant now = clock.instant();
-      cur.holdRefreshesUntil(now.plus(burstBackoff(cur.rejectedStreak)));
-      if (now.isBefore(cur.refreshesHeldUntil())) return null;
-    }
-    return refresh(cur, true);
+    return then.apply(cur);
   }
 
   /**
@@ -518,26 +529,16 @@ final class Engine implements SessionCalls {
     return relogin(cur, ended(cur));
   }
 
-  private long burstBackoffMillis(int streak) {
-    long base = initialBackoff.toMillis() << Math.min(Math.max(streak - MAX_UNACCEPTED_REFRESHES, 0), 20);
-    return Math.min(Math.max(base, 1), Math.max(maxBackoff.toMillis(), 1));
-  }
-
+  /** How long refreshes after rejections wait once fresh tokens keep being rejected: doubling, up to maxBackoff. */
   private Duration burstBackoff(int streak) {
-    return Duration.ofMillis(burstBackoffMillis(streak));
+    long base = initialBackoff.toMillis() << Math.min(Math.max(streak - MAX_UNACCEPTED_REFRESHES, 0), 20);
+    return Duration.ofMillis(Math.min(Math.max(base, 1), Math.max(maxBackoff.toMillis(), 1)));
   }
 
   /** Ends the session after an API reply said it is over, unless {@code sent} was already replaced. */
   private CompletableFuture<Generation> endSession(Generation sent) {
-    Generation cur;
-    try {
-      cur = held();
-    } catch (IOException e) {
-      return failed(e);
-    }
-    if (cur.epoch != sent.epoch || cur.isNewerThan(sent)) return afterReplaced(sent, cur);
-    return startFlight(cur, true, false, true, f -> sessionOver(f, cur,
-        new LoginRequiredException(LoginRequiredException.Reason.SESSION_ENDED, "the backend ended the session")));
+    return ifStillHeld(sent, cur -> startFlight(cur, true, false, true, f -> sessionOver(f, cur,
+        new LoginRequiredException(LoginRequiredException.Reason.SESSION_ENDED, "the backend ended the session"))));
   }
 
   private CompletableFuture<Generation> relogin(Generation seen, LoginRequiredException reason) {
