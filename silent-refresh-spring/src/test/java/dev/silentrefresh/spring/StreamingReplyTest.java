@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,19 @@ import reactor.netty.resources.ConnectionProvider;
  */
 class StreamingReplyTest {
   private static final String OK_LINE = "{\"code\":0,\"n\":1}";
+
+  /**
+   * Runs each blocking caller on a daemon thread of its own, never on the common pool. {@code java.net.http}
+   * completes a {@code sendAsync} future (the refresh {@code JdkClientHttpRequest} waits for) through
+   * CompletableFuture's default executor: on JDK 17, with one common-pool worker (a 2-core machine), a new thread
+   * per task; on JDK 25 the common pool itself. A caller parked on that one worker in {@code Mono.block()} (not a
+   * managed block, so no spare worker is added) would starve its own refresh until the refresh timed out.
+   */
+  private static final Executor CALLER_THREADS = task -> {
+    Thread t = new Thread(task, "streaming-test-caller");
+    t.setDaemon(true);
+    t.start();
+  };
 
   /** A reference server, a streaming API origin in scope, and a session with a short peek timeout. */
   private static final class World implements AutoCloseable {
@@ -118,7 +132,7 @@ class StreamingReplyTest {
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
-    }).get(20, TimeUnit.SECONDS);
+    }, CALLER_THREADS).get(20, TimeUnit.SECONDS);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -143,7 +157,7 @@ class StreamingReplyTest {
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
-      });
+      }, CALLER_THREADS);
       assertThat(replied.await(20, TimeUnit.SECONDS)).as("the reply reached the caller before its body").isTrue();
       w.api.close(); // ends the stream
       lines.handle((v, e) -> null).get(20, TimeUnit.SECONDS);
@@ -193,7 +207,7 @@ class StreamingReplyTest {
         WebClient client = WebClientRefreshFilter.install(WebClient.builder(),
             reactor.netty.http.client.HttpClient.create(oneConnection), w.session).build();
         List<String> got = CompletableFuture.supplyAsync(() -> readLines(client, w.api.uri("/expired"), 1,
-            new CountDownLatch(1))).get(20, TimeUnit.SECONDS);
+            new CountDownLatch(1)), CALLER_THREADS).get(20, TimeUnit.SECONDS);
         assertThat(got).containsExactly(OK_LINE);
         assertThat(w.server.counters().refreshSucceeded()).isEqualTo(1);
       } finally {
