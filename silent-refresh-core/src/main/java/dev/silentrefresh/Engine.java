@@ -391,6 +391,7 @@ final class Engine implements SessionCalls {
       sent.markAccepted();
       return null;
     }
+    emit(SessionListener::rejectedReply);
     if (replays >= MAX_REPLAYS) {
       if (!ended) return null; // refused again: no loop, the caller gets the reply as it is
       endSession(sent).exceptionally(e -> null); // fresh tokens keep being refused as ended: the session is over

@@ -9,8 +9,8 @@ import java.time.Instant;
  *
  * <p>Threads: refresh events ({@link #refreshed}, {@link #refreshFailed}, {@link #loginRequired},
  * {@link #reloggedIn}) run on the session's executor; {@link #signedIn} and {@link #signedOut} on the
- * thread that called {@code signIn}/{@code signOut}; {@link #replayed} and {@link #replaySkipped} on the
- * request's thread.
+ * thread that called {@code signIn}/{@code signOut}; {@link #rejectedReply}, {@link #replayed} and
+ * {@link #replaySkipped} on the request's thread.
  */
 public interface SessionListener {
   /** Tokens were refreshed (or adopted from the store, where another process had refreshed them). */
@@ -30,6 +30,12 @@ public interface SessionListener {
 
   /** {@link TokenSession#signOut} removed the session. */
   default void signedOut() {}
+
+  /**
+   * An API reply in scope said the access token was rejected (or the session ended). Fired once per such
+   * reply, on the request's thread, before core decides whether to refresh and replay.
+   */
+  default void rejectedReply() {}
 
   /** A rejected request is being sent again with a newer token (at most twice per request). */
   default void replayed() {}
