@@ -48,16 +48,30 @@ final class AuthHandler extends Handler.Abstract {
 
   private Reply answer(Request request) throws IOException {
     HttpFields headers = request.getHeaders();
-    if (headers.getLongField(HttpHeader.CONTENT_LENGTH) > MAX_BODY) {
-      return logic.tooLarge().withHeader("Connection", "close");
-    }
-    byte[] body = Content.Source.asInputStream(request).readNBytes(MAX_BODY + 1);
-    if (body.length > MAX_BODY) {
-      return logic.tooLarge().withHeader("Connection", "close");
-    }
+    long declared = headers.getLongField(HttpHeader.CONTENT_LENGTH);
+    java.io.InputStream in = Content.Source.asInputStream(request);
+    if (declared > MAX_BODY) return tooLarge(in, declared);
+    byte[] body = in.readNBytes(MAX_BODY + 1);
+    if (body.length > MAX_BODY) return tooLarge(in, -1);
     HttpCall call = new HttpCall(request.getMethod(), Request.getPathInContext(request),
         request.getHttpURI().getQuery(), headers::get, body);
     return logic.handle(call);
+  }
+
+  /** Bodies up to this size are read to their end before a 413, so that closing never resets the client. */
+  private static final long DRAIN_LIMIT = 1024 * 1024;
+
+  /**
+   * A 413 that closes the connection. The rest of a body that is not too large to drain is read and
+   * dropped first: closing a socket with unread bytes resets it, and the client would lose the reply.
+   */
+  private Reply tooLarge(java.io.InputStream in, long declared) throws IOException {
+    if (declared <= DRAIN_LIMIT) {
+      long left = DRAIN_LIMIT;
+      byte[] sink = new byte[8192];
+      for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0; ) left -= n;
+    }
+    return logic.tooLarge().withHeader("Connection", "close");
   }
 
   private static void write(Request request, Response response, Reply reply, Callback callback) {
