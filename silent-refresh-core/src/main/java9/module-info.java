@@ -6,6 +6,7 @@
 module dev.silentrefresh.core {
   requires transitive com.fasterxml.jackson.databind;
   requires java.logging;
+  requires static org.jspecify; // nullness annotations: compile time only
 
   exports dev.silentrefresh;
   exports dev.silentrefresh.spi;

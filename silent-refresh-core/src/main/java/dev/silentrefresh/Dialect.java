@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A backend's token protocol, as data: where the access token goes, how a reply says "access token
@@ -102,7 +103,7 @@ public final class Dialect {
    * {@code grant_type=refresh_token} to the token endpoint; reply {@code access_token},
    * {@code refresh_token}, {@code expires_in}; dead = {@code invalid_grant} with 400, 401 or 403.
    */
-  public static Dialect oauth2(URI tokenEndpoint, String clientId) {
+  public static Dialect oauth2(URI tokenEndpoint, @Nullable String clientId) {
     Builder b = builder()
         .name("oauth2")
         .bearerToken()
@@ -169,7 +170,7 @@ public final class Dialect {
    * Expired = {@code {"code":1002}} (HTTP 200); refresh = POST JSON {@code {"refreshToken":…,
    * "authorization":<client credential>}}; reply {@code {"token":…,"refreshToken":…}}; dead = 401.
    */
-  public static Dialect code1002(URI renewalEndpoint, String clientCredential) {
+  public static Dialect code1002(URI renewalEndpoint, @Nullable String clientCredential) {
     Builder b = builder()
         .name("code-1002")
         .bearerToken()
@@ -366,7 +367,7 @@ public final class Dialect {
     }
 
     /** Send the access token in header {@code name} as {@code prefix + token}; prefix may be empty. */
-    public Builder tokenHeader(String name, String prefix) {
+    public Builder tokenHeader(String name, @Nullable String prefix) {
       this.tokenHeader = checkHeaderName(name);
       this.tokenPrefix = prefix == null ? "" : prefix;
       return this;
@@ -420,19 +421,19 @@ public final class Dialect {
     }
 
     /** JSON pointer to the new refresh token; when absent from a reply, the current one is kept. */
-    public Builder refreshTokenAt(String jsonPointer) {
+    public Builder refreshTokenAt(@Nullable String jsonPointer) {
       this.refreshTokenPointer = jsonPointer == null ? null : Signal.requirePointer(jsonPointer);
       return this;
     }
 
     /** JSON pointer to the access token's lifetime in seconds; when absent, the JWT {@code exp} claim is used. */
-    public Builder expiresInAt(String jsonPointer) {
+    public Builder expiresInAt(@Nullable String jsonPointer) {
       this.expiresInPointer = jsonPointer == null ? null : Signal.requirePointer(jsonPointer);
       return this;
     }
 
     /** JSON pointer to the refresh token's lifetime in seconds, when the backend tells it. */
-    public Builder refreshExpiresInAt(String jsonPointer) {
+    public Builder refreshExpiresInAt(@Nullable String jsonPointer) {
       this.refreshExpiresInPointer = jsonPointer == null ? null : Signal.requirePointer(jsonPointer);
       return this;
     }

@@ -1,6 +1,7 @@
 package dev.silentrefresh;
 
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Signs in again when the session has ended (refresh token dead, or no session at all). While it
@@ -25,5 +26,5 @@ public interface LoginHandler {
    *     while it runs ends the wait first; tokens it returns after its timeout are still kept, unless
    *     the user signed in or out meanwhile.
    */
-  CompletionStage<Tokens> login(LoginRequiredException reason);
+  CompletionStage<@Nullable Tokens> login(LoginRequiredException reason);
 }

@@ -1,6 +1,7 @@
 package dev.silentrefresh;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The user must sign in: there is no session, or the backend rejected the refresh token, or it ended
@@ -27,7 +28,7 @@ public class LoginRequiredException extends IOException {
     this(reason, message, null);
   }
 
-  public LoginRequiredException(Reason reason, String message, Throwable cause) {
+  public LoginRequiredException(Reason reason, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.reason = reason;
   }

@@ -1,6 +1,7 @@
 package dev.silentrefresh;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A refresh did not succeed for a reason that does not end the session: network failure, timeout,
@@ -32,7 +33,7 @@ public class RefreshFailedException extends IOException {
   private final Reason reason;
   private final int status;
 
-  public RefreshFailedException(Reason reason, int status, String message, Throwable cause) {
+  public RefreshFailedException(Reason reason, int status, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.reason = reason;
     this.status = status;

@@ -2,6 +2,7 @@ package dev.silentrefresh;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What happens to a session. Events carry no secrets. Every method has an empty default. Keep them
@@ -14,7 +15,7 @@ import java.time.Instant;
  */
 public interface SessionListener {
   /** Tokens were refreshed (or adopted from the store, where another process had refreshed them). */
-  default void refreshed(Instant newExpiry, Duration took, boolean adopted) {}
+  default void refreshed(@Nullable Instant newExpiry, Duration took, boolean adopted) {}
 
   /** A refresh attempt failed without ending the session; {@code willRetry} tells whether another follows. */
   default void refreshFailed(RefreshFailedException failure, int attempt, boolean willRetry) {}

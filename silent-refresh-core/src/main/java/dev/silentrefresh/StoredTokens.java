@@ -1,14 +1,16 @@
 package dev.silentrefresh;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a {@link TokenStore} holds: the session's tokens (null when signed out) and the version of that
  * write. Versions only grow; they are the fencing token of every compare-and-set write.
  */
 public final class StoredTokens {
-  private final Tokens tokens;
+  private final @Nullable Tokens tokens;
   private final long version;
 
-  public StoredTokens(Tokens tokens, long version) {
+  public StoredTokens(@Nullable Tokens tokens, long version) {
     this.tokens = tokens;
     this.version = version;
   }
@@ -19,7 +21,7 @@ public final class StoredTokens {
   }
 
   /** The tokens, or null when there is no session. */
-  public Tokens tokens() {
+  public @Nullable Tokens tokens() {
     return tokens;
   }
 

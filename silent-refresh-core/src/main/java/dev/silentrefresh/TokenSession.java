@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One signed-in session: hands out the access token to send, refreshes it once however many requests
@@ -284,7 +285,7 @@ public final class TokenSession {
     }
 
     /** Signs in again when the session ends, so that waiting requests continue (default: none). */
-    public Builder loginHandler(LoginHandler handler) {
+    public Builder loginHandler(@Nullable LoginHandler handler) {
       this.loginHandler = handler;
       return this;
     }

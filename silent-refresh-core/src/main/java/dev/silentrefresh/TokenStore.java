@@ -4,6 +4,7 @@ import dev.silentrefresh.internal.FileTokenStore;
 import dev.silentrefresh.internal.InMemoryTokenStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a session lives. Every write is a compare-and-set on the version read before it, so two
@@ -19,14 +20,14 @@ public interface TokenStore {
    *
    * @return the new state when written, or null when the version had moved (nothing written)
    */
-  StoredTokens replace(long expectedVersion, Tokens next) throws IOException;
+  @Nullable StoredTokens replace(long expectedVersion, Tokens next) throws IOException;
 
   /**
    * Removes the session if the store is still at {@code expectedVersion}.
    *
    * @return the new (empty) state when cleared, or null when the version had moved
    */
-  StoredTokens clear(long expectedVersion) throws IOException;
+  @Nullable StoredTokens clear(long expectedVersion) throws IOException;
 
   /**
    * Writes {@code next} (null: no session) whatever the store holds, even when what it holds cannot be
@@ -35,7 +36,7 @@ public interface TokenStore {
    *
    * @return the new state
    */
-  default StoredTokens overwrite(Tokens next) throws IOException {
+  default StoredTokens overwrite(@Nullable Tokens next) throws IOException {
     for (;;) {
       StoredTokens cur = read();
       StoredTokens written = next == null ? clear(cur.version()) : replace(cur.version(), next);

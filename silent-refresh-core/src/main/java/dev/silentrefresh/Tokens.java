@@ -2,6 +2,7 @@ package dev.silentrefresh;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One signed-in session's credentials: the access token sent with requests, the refresh token used to
@@ -9,9 +10,9 @@ import java.util.Objects;
  */
 public final class Tokens {
   private final String accessToken;
-  private final String refreshToken;
-  private final Instant expiresAt;
-  private final Instant refreshExpiresAt;
+  private final @Nullable String refreshToken;
+  private final @Nullable Instant expiresAt;
+  private final @Nullable Instant refreshExpiresAt;
 
   private Tokens(Builder b) {
     this.accessToken = requireToken(b.accessToken, "access token");
@@ -21,7 +22,7 @@ public final class Tokens {
   }
 
   /** Tokens with no known expiry. {@code refreshToken} may be null when the backend issues none. */
-  public static Tokens of(String accessToken, String refreshToken) {
+  public static Tokens of(String accessToken, @Nullable String refreshToken) {
     return builder().accessToken(accessToken).refreshToken(refreshToken).build();
   }
 
@@ -42,22 +43,22 @@ public final class Tokens {
   }
 
   /** The refresh token, or null when the session has none (it then ends when the access token does). */
-  public String refreshToken() {
+  public @Nullable String refreshToken() {
     return refreshToken;
   }
 
   /** When the access token expires, or null when unknown. */
-  public Instant expiresAt() {
+  public @Nullable Instant expiresAt() {
     return expiresAt;
   }
 
   /** When the refresh token expires, or null when unknown. */
-  public Instant refreshExpiresAt() {
+  public @Nullable Instant refreshExpiresAt() {
     return refreshExpiresAt;
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (this == o) return true;
     if (!(o instanceof Tokens)) return false;
     Tokens t = (Tokens) o;
@@ -81,7 +82,7 @@ public final class Tokens {
         + ", refreshExpiresAt=" + refreshExpiresAt + '}';
   }
 
-  private static String requireToken(String token, String what) {
+  private static String requireToken(@Nullable String token, String what) {
     if (token == null) throw new IllegalArgumentException(what + " is missing");
     if (token.isEmpty()) throw new IllegalArgumentException(what + " is empty");
     for (int i = 0; i < token.length(); i++) {
@@ -96,10 +97,10 @@ public final class Tokens {
 
   /** Builds {@link Tokens}; only the access token is required. */
   public static final class Builder {
-    private String accessToken;
-    private String refreshToken;
-    private Instant expiresAt;
-    private Instant refreshExpiresAt;
+    private @Nullable String accessToken;
+    private @Nullable String refreshToken;
+    private @Nullable Instant expiresAt;
+    private @Nullable Instant refreshExpiresAt;
 
     private Builder() {}
 
@@ -108,17 +109,17 @@ public final class Tokens {
       return this;
     }
 
-    public Builder refreshToken(String refreshToken) {
+    public Builder refreshToken(@Nullable String refreshToken) {
       this.refreshToken = refreshToken;
       return this;
     }
 
-    public Builder expiresAt(Instant expiresAt) {
+    public Builder expiresAt(@Nullable Instant expiresAt) {
       this.expiresAt = expiresAt;
       return this;
     }
 
-    public Builder refreshExpiresAt(Instant refreshExpiresAt) {
+    public Builder refreshExpiresAt(@Nullable Instant refreshExpiresAt) {
       this.refreshExpiresAt = refreshExpiresAt;
       return this;
     }

@@ -10,5 +10,10 @@
  * ({@code TokenSession.Builder.executor}; default: a shared pool of daemon threads); the JVM-wide timer
  * only hands deadlines and backoffs to it. A request waiting for a refresh continues on that executor
  * (async) or on its own thread (blocking). Nothing here blocks an event loop.
+ *
+ * <p>Null-marked (JSpecify): nothing here accepts or returns null unless its type says {@code @Nullable}.
  */
+@NullMarked
 package dev.silentrefresh;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,7 @@ import dev.silentrefresh.TokenSession;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request as an adapter lets a {@link TokenSession} drive it: core decides which token to send,
@@ -17,20 +18,20 @@ public interface Exchange<R> {
   int status(R reply);
 
   /** The first value of reply header {@code name} (any case), or null. */
-  String header(R reply, String name);
+  @Nullable String header(R reply, String name);
 
   /**
    * The start of the reply body the adapter peeked (see {@link SessionCalls#peekIsEnough}) without taking
    * it from the caller; otherwise null. Core asks only when {@link Dialect#needsBody(int)} says the status may carry a signal.
    */
-  byte[] body(R reply);
+  byte @Nullable [] body(R reply);
 
   /**
    * Where the reply came from, after any redirects the client followed; null when it is the request's
    * own URI (or the client cannot tell). Core judges only replies from the session's scope: a rejection
    * from another origin is that origin's business, never a reason to refresh.
    */
-  default java.net.URI replyUri(R reply) {
+  default java.net.@Nullable URI replyUri(R reply) {
     return null;
   }
 
@@ -38,7 +39,7 @@ public interface Exchange<R> {
   void discard(R reply);
 
   /** Null when the request can be sent again; otherwise the reason it cannot (e.g. a one-shot body). */
-  default String notReplayableReason() {
+  default @Nullable String notReplayableReason() {
     return null;
   }
 
@@ -56,12 +57,12 @@ public interface Exchange<R> {
      * Sends the request, with the dialect's token header set to {@code tokenHeaderValue} (replacing any
      * already there), or untouched when {@code tokenHeaderValue} is null.
      */
-    R send(String tokenHeaderValue) throws IOException;
+    R send(@Nullable String tokenHeaderValue) throws IOException;
   }
 
   /** An exchange whose sending never blocks. */
   interface Async<R> extends Exchange<R> {
     /** As {@link Blocking#send}, completing when the reply arrives. */
-    CompletableFuture<R> send(String tokenHeaderValue);
+    CompletableFuture<R> send(@Nullable String tokenHeaderValue);
   }
 }

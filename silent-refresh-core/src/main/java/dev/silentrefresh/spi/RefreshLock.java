@@ -2,6 +2,7 @@ package dev.silentrefresh.spi;
 
 import java.io.IOException;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serialises the refreshes of one session across everything that shares its store: other sessions in
@@ -19,7 +20,7 @@ public interface RefreshLock {
    * @return the held lease, or null when the lock was not free within {@code timeout}
    * @throws IOException when the lock cannot be taken at all (core fails that refresh, session kept)
    */
-  Lease acquire(Duration timeout) throws IOException, InterruptedException;
+  @Nullable Lease acquire(Duration timeout) throws IOException, InterruptedException;
 
   /** A held lock. Closing it releases it; closing twice is harmless. */
   interface Lease extends AutoCloseable {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** The reply to a {@link RefreshRequest}, as a transport received it. */
 public final class RefreshReply {
@@ -26,7 +27,7 @@ public final class RefreshReply {
    * @param headers reply headers by name (any case); may be empty
    * @param body the body bytes read (see {@link #readBounded}); null for none
    */
-  public static RefreshReply of(int status, Map<String, List<String>> headers, byte[] body) {
+  public static RefreshReply of(int status, @Nullable Map<String, List<String>> headers, byte @Nullable [] body) {
     Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     if (headers != null) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
@@ -61,7 +62,7 @@ public final class RefreshReply {
   }
 
   /** The first value of header {@code name} (any case), or null. */
-  public String header(String name) {
+  public @Nullable String header(String name) {
     List<String> values = headers.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }

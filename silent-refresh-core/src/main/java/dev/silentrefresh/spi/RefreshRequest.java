@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A refresh call built by core for a {@link RefreshTransport}. It carries the refresh token (in its
@@ -16,11 +17,11 @@ public final class RefreshRequest {
   private final String method;
   private final URI uri;
   private final Map<String, String> headers;
-  private final byte[] body;
+  private final byte @Nullable [] body;
   private final int maxReplyBytes;
   private final Duration timeout;
 
-  public RefreshRequest(String method, URI uri, Map<String, String> headers, byte[] body, int maxReplyBytes, Duration timeout) {
+  public RefreshRequest(String method, URI uri, Map<String, String> headers, byte @Nullable [] body, int maxReplyBytes, Duration timeout) {
     this.method = method;
     this.uri = uri;
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
@@ -44,7 +45,7 @@ public final class RefreshRequest {
   }
 
   /** The body, or null for none. The array is a copy. */
-  public byte[] body() {
+  public byte @Nullable [] body() {
     return body == null ? null : body.clone();
   }
 

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an adapter calls to send a request through a {@link TokenSession}: core picks the token,
@@ -40,7 +41,7 @@ public interface SessionCalls {
    * @param contentType the reply's {@code Content-Type}, or null
    * @param contentLength the reply's length, or -1 when unknown
    */
-  boolean wantsBody(int status, String contentType, long contentLength);
+  boolean wantsBody(int status, @Nullable String contentType, long contentLength);
 
   /** The most body bytes an adapter peeks at. */
   int maxBodyPeekBytes();

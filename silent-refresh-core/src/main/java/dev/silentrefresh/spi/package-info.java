@@ -10,5 +10,10 @@
  * endpoint starve another session's refresh. An {@code Exchange} is called on the request's thread (or
  * the client's callback thread, for async sends). A {@code RefreshLock} may block in {@code acquire} (it
  * runs on the executor) up to its timeout.
+ *
+ * <p>Null-marked (JSpecify): nothing here accepts or returns null unless its type says {@code @Nullable}.
  */
+@NullMarked
 package dev.silentrefresh.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /** One caller request, sent by core's algorithm through the plain client. */
 abstract class JdkExchange<T> implements Exchange<HttpResponse<Peeked<T>>> {
@@ -50,12 +51,12 @@ abstract class JdkExchange<T> implements Exchange<HttpResponse<Peeked<T>>> {
   }
 
   @Override
-  public String header(HttpResponse<Peeked<T>> reply, String name) {
+  public @Nullable String header(HttpResponse<Peeked<T>> reply, String name) {
     return reply.headers().firstValue(name).orElse(null);
   }
 
   @Override
-  public byte[] body(HttpResponse<Peeked<T>> reply) {
+  public byte @Nullable [] body(HttpResponse<Peeked<T>> reply) {
     return reply.body().bytes();
   }
 
@@ -65,7 +66,7 @@ abstract class JdkExchange<T> implements Exchange<HttpResponse<Peeked<T>>> {
   }
 
   @Override
-  public String notReplayableReason() {
+  public @Nullable String notReplayableReason() {
     return body == null ? null : body.notReplayableReason();
   }
 
@@ -75,7 +76,7 @@ abstract class JdkExchange<T> implements Exchange<HttpResponse<Peeked<T>>> {
     }
 
     @Override
-    public HttpResponse<Peeked<T>> send(String tokenHeaderValue) throws IOException {
+    public HttpResponse<Peeked<T>> send(@Nullable String tokenHeaderValue) throws IOException {
       try {
         return client.send(prepare(tokenHeaderValue), handler(tokenHeaderValue));
       } catch (InterruptedException e) {
@@ -96,7 +97,7 @@ abstract class JdkExchange<T> implements Exchange<HttpResponse<Peeked<T>>> {
     private volatile CompletableFuture<?> sending;
 
     @Override
-    public CompletableFuture<HttpResponse<Peeked<T>>> send(String tokenHeaderValue) {
+    public CompletableFuture<HttpResponse<Peeked<T>>> send(@Nullable String tokenHeaderValue) {
       if (cancelled) { // nothing more goes out for a cancelled request
         CompletableFuture<HttpResponse<Peeked<T>>> none = new CompletableFuture<>();
         none.cancel(false);

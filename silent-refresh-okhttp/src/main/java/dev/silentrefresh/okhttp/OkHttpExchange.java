@@ -10,6 +10,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
 
 /** One intercepted call, sent by core's algorithm down the rest of the OkHttp chain. */
 final class OkHttpExchange implements Exchange.Blocking<Response> {
@@ -28,7 +29,7 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
   }
 
   @Override
-  public Response send(String tokenHeaderValue) throws IOException {
+  public Response send(@Nullable String tokenHeaderValue) throws IOException {
     Request toSend = tokenHeaderValue == null ? request : request.newBuilder()
         .header(tokenHeader, tokenHeaderValue) // replaces any value the caller set
         .tag(TokenAttached.class, new TokenAttached(session, tokenHeader))
@@ -49,7 +50,7 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
   }
 
   @Override
-  public String header(Response reply, String name) {
+  public @Nullable String header(Response reply, String name) {
     return reply.header(name);
   }
 
@@ -61,7 +62,7 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
 
   /** The start of the body peeked for core by {@link #send}, or null. */
   @Override
-  public byte[] body(Response reply) {
+  public byte @Nullable [] body(Response reply) {
     return reply == peekedReply ? peekedBytes : null;
   }
 
@@ -99,7 +100,7 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
    * {@link RequestBody#isOneShot()}), so only one-shot and duplex bodies cannot be replayed.
    */
   @Override
-  public String notReplayableReason() {
+  public @Nullable String notReplayableReason() {
     RequestBody body = request.body();
     if (body == null) return null;
     if (body.isDuplex()) return "the request body is duplex (RequestBody.isDuplex()); it cannot be sent again";

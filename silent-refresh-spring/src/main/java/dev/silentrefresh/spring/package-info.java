@@ -19,5 +19,10 @@
  *       shared by two calls at once); {@code WebClientRefreshTransport} on Reactor Netty's event loop. Both
  *       fail the call's future with a {@code TimeoutException} past {@code RefreshRequest.timeout()}.</li>
  * </ul>
+ *
+ * <p>Null-marked (JSpecify): nothing here accepts or returns null unless its type says {@code @Nullable}.
  */
+@NullMarked
 package dev.silentrefresh.spring;
+
+import org.jspecify.annotations.NullMarked;

@@ -32,7 +32,7 @@ public final class Faults {
     SERVICE_UNAVAILABLE,
     /** 502 with a {@code text/html} error page, as a proxy in front of the server would send. */
     HTML_ERROR_PAGE,
-    /** 200 {@code application/json} with the body {@code {"access_tok}. */
+    /** 200 {@code application/json} with the body <code>{"access_tok</code> (cut off). */
     MALFORMED_JSON,
     /** 200 with the first half of a well-formed reply of the endpoint's shape. */
     TRUNCATED_JSON,

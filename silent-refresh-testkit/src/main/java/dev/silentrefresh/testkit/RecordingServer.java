@@ -21,6 +21,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A "foreign" HTTP server that records every request it gets (method, path, query, headers) and answers each
@@ -177,12 +178,12 @@ public final class RecordingServer implements AutoCloseable {
     }
 
     /** The raw query string, or null. */
-    public String query() {
+    public @Nullable String query() {
       return query;
     }
 
     /** The first value of header {@code name} (case-insensitive), or null. */
-    public String header(String name) {
+    public @Nullable String header(String name) {
       List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
       return values == null || values.isEmpty() ? null : values.get(0);
     }

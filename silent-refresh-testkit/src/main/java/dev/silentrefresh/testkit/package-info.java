@@ -36,5 +36,10 @@
  *     Fault.REJECT_TOKENS)} (until {@code faults().clear()}); {@link dev.silentrefresh.testkit.AuthServer#expireAccessTokens()}
  *     only expires the tokens issued so far.</li>
  * </ul>
+ *
+ * <p>Null-marked (JSpecify): nothing here accepts or returns null unless its type says {@code @Nullable}.
  */
+@NullMarked
 package dev.silentrefresh.testkit;
+
+import org.jspecify.annotations.NullMarked;

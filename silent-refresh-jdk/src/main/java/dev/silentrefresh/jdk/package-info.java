@@ -1,0 +1,12 @@
+/**
+ * Silent Refresh for {@code java.net.http}: {@link dev.silentrefresh.jdk.JdkRefreshClient} wraps an
+ * {@code HttpClient} so that a {@link dev.silentrefresh.TokenSession}'s requests keep working while the
+ * access token expires, and {@link dev.silentrefresh.jdk.JdkRefreshTransport} sends the session's refresh
+ * calls with the plain client.
+ *
+ * <p>Null-marked (JSpecify): nothing here accepts or returns null unless its type says {@code @Nullable}.
+ */
+@NullMarked
+package dev.silentrefresh.jdk;
+
+import org.jspecify.annotations.NullMarked;
