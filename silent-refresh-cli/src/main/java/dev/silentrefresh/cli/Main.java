@@ -22,8 +22,24 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    keepJvmWarningsOffTheTerminal();
     System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
         System.console() != null, args));
+  }
+
+  /**
+   * Java 24+ prints warnings to stderr when a class-path library uses {@code sun.misc.Unsafe} memory access or a
+   * restricted method such as {@code System.loadLibrary}. Netty (under WebClient) does both by default. Told by
+   * these properties, before any of its classes load, it uses neither: NIO instead of its native epoll transport,
+   * and no {@code Unsafe}. Same on every Java, so figures compare across versions. A value set with {@code -D} wins.
+   */
+  static void keepJvmWarningsOffTheTerminal() {
+    setUnlessSet("io.netty.noUnsafe", "true");
+    setUnlessSet("io.netty.transport.noNative", "true");
+  }
+
+  private static void setUnlessSet(String key, String value) {
+    if (System.getProperty(key) == null) System.setProperty(key, value);
   }
 
   /** Runs the CLI with the given streams; returns the exit code (0 ok, 1 failures seen, 2 bad usage). */
