@@ -51,7 +51,7 @@ public final class RestClientDriver implements ClientUnderTest {
     if (body != null) spec.body(body);
     try {
       return spec.exchange((request, response) -> new CallReply(response.getStatusCode().value(),
-          response.getHeaders(), response.getBody().readAllBytes()));
+          SpringHeaderMaps.toMap(response.getHeaders()), response.getBody().readAllBytes()));
     } catch (ResourceAccessException e) {
       if (e.getCause() instanceof IOException) throw (IOException) e.getCause();
       throw e;

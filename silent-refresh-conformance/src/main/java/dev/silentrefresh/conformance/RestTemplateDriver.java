@@ -54,7 +54,8 @@ public final class RestTemplateDriver implements ClientUnderTest {
       return template.execute(uri, HttpMethod.valueOf(method), request -> {
         if (contentType != null) request.getHeaders().set("Content-Type", contentType);
         if (body != null) request.getBody().write(body);
-      }, response -> new CallReply(response.getStatusCode().value(), response.getHeaders(),
+      }, response -> new CallReply(response.getStatusCode().value(),
+          SpringHeaderMaps.toMap(response.getHeaders()),
           response.getBody().readAllBytes()));
     } catch (ResourceAccessException e) {
       if (e.getCause() instanceof IOException) throw (IOException) e.getCause();

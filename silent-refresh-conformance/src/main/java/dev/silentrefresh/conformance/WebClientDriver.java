@@ -75,7 +75,7 @@ public final class WebClientDriver implements ClientUnderTest {
   }
 
   private static CallReply reply(ResponseEntity<byte[]> entity) {
-    return new CallReply(entity.getStatusCode().value(), entity.getHeaders(), entity.getBody());
+    return new CallReply(entity.getStatusCode().value(), SpringHeaderMaps.toMap(entity.getHeaders()), entity.getBody());
   }
 
   /** The adapter's IOException inside Spring's or Reactor's wrappers, else {@code t} itself. */

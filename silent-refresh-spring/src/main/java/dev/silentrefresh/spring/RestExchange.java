@@ -5,7 +5,6 @@ import dev.silentrefresh.spi.Exchange;
 import dev.silentrefresh.TokenSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
@@ -59,9 +58,7 @@ final class RestExchange implements Exchange.Blocking<ClientHttpResponse> {
    * they were): the safe request factory sets the session's token.
    */
   private HttpRequest withoutTokenHeader() {
-    HttpHeaders headers = new HttpHeaders();
-    request.getHeaders().forEach((name, values) -> headers.put(name, new ArrayList<>(values)));
-    headers.remove(session.dialect().tokenHeader()); // case-insensitive
+    HttpHeaders headers = SpringHeaders.copyWithout(request.getHeaders(), session.dialect().tokenHeader());
     return new HttpRequestWrapper(request) {
       @Override
       public HttpHeaders getHeaders() {

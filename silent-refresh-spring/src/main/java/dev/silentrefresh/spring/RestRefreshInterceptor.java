@@ -40,10 +40,13 @@ import org.springframework.web.client.RestTemplate;
  * goes out without the token and the call fails with an {@link IllegalStateException} naming the fix.
  * The hand-off is on the calling thread: interceptors after this one must not move the request to another.
  *
- * <p><b>Register it last</b> ({@code install} does). Spring 6.2 walks the interceptor chain with one
- * iterator per request, so the replay (a second {@code execution.execute}) skips the interceptors
- * registered after this one and goes straight to the request factory. Interceptors registered before it
- * run once per call, and what they set on the request is replayed.
+ * <p><b>Its place in the interceptor chain</b> (Spring Framework 6.2 and 7.0). {@code install} adds it after
+ * the interceptors the client has. Interceptors registered <em>before</em> it run once per call, and what they
+ * set (headers, URI, body) is replayed: on both lines, so register there whatever changes the request.
+ * Interceptors registered <em>after</em> it see the request without the token (the request factory sets it) and,
+ * on a refresh, run a second time for the replay on Spring 7.0 (whose {@code ClientHttpRequestExecution} runs
+ * the rest of the chain each time it is executed), but not on 6.2 (one iterator over the chain per request:
+ * the replay goes straight to the request factory, without what they set). Keep only observers there, or none.
  *
  * <p>With the {@code HttpURLConnection} factory, a 401 to a request with a body arrives without its body
  * ({@code HttpURLConnection} in streaming mode drops it), so a "token rejected" signal must not need the

@@ -88,7 +88,7 @@ public final class RestRefreshTransport implements RefreshTransport {
     try (ClientHttpResponse response = http.execute()) {
       open.set(response);
       int status = response.getStatusCode().value();
-      return RefreshReply.of(status, response.getHeaders(), RefreshReply.readBounded(response.getBody(), request.maxReplyBytes()));
+      return RefreshReply.of(status, SpringHeaders.toMap(response.getHeaders()), RefreshReply.readBounded(response.getBody(), request.maxReplyBytes()));
     } finally {
       open.set(null);
     }

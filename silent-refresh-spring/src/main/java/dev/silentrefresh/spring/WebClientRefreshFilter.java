@@ -62,7 +62,9 @@ public final class WebClientRefreshFilter implements ExchangeFilterFunction {
 
   /**
    * Sets on {@code builder} a connector over {@code httpClient} that keeps the token from other origins
-   * (see Redirects above), and adds a filter for {@code session} after the filters it has.
+   * (see Redirects above), and adds a filter for {@code session} after the filters it has. Filters before it
+   * run once per call and what they set is replayed; filters added after it run for every attempt (the replay
+   * too), on Spring 6.2 and 7.0 alike, and see the request without the token (the connector sets it).
    */
   public static WebClient.Builder install(WebClient.Builder builder, HttpClient httpClient, TokenSession session) {
     if (builder == null) throw new IllegalArgumentException("builder is null");

@@ -48,7 +48,8 @@ public final class WebClientRefreshTransport implements RefreshTransport {
     WebClient.RequestHeadersSpec<?> ready = body == null ? spec : spec.bodyValue(body);
     int limit = request.maxReplyBytes();
     return ready.exchangeToMono(response -> readBounded(response.bodyToFlux(DataBuffer.class), limit)
-            .map(bytes -> RefreshReply.of(response.statusCode().value(), response.headers().asHttpHeaders(), bytes)))
+            .map(bytes -> RefreshReply.of(response.statusCode().value(),
+                SpringHeaders.toMap(response.headers().asHttpHeaders()), bytes)))
         .timeout(request.timeout())
         .toFuture();
   }

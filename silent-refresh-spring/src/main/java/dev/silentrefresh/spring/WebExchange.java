@@ -82,10 +82,7 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
   }
 
   private HttpHeaders withoutTokenHeader(HttpHeaders headers) {
-    HttpHeaders copy = new HttpHeaders();
-    copy.putAll(headers);
-    copy.remove(session.dialect().tokenHeader());
-    return copy;
+    return SpringHeaders.copyWithout(headers, session.dialect().tokenHeader());
   }
 
   /** The caller cancelled: stop the exchange in progress, start no other, release a reply not delivered. */
@@ -115,7 +112,7 @@ final class WebExchange implements Exchange.Async<WebExchange.Reply> {
     } else { // the safe connector sets the token (see SafeConnector); the caller's own token header goes
       TokenHandoff handoff = new TokenHandoff(SessionCalls.of(session), tokenHeaderValue);
       ClientRequest toSend = ClientRequest.from(request)
-          .headers(h -> h.remove(session.dialect().tokenHeader()))
+          .headers(h -> SpringHeaders.remove(h, session.dialect().tokenHeader()))
           .attribute(TokenHandoff.ATTRIBUTE, handoff)
           .build();
       reply = next.exchange(toSend).flatMap(response -> {

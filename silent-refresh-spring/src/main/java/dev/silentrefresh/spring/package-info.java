@@ -6,6 +6,10 @@
  * {@link dev.silentrefresh.spring.WebClientRefreshTransport}. The refresh algorithm itself lives in
  * {@link dev.silentrefresh.TokenSession}; these classes only send and look.
  *
+ * <p>Runs on Spring Framework 6.2 and 7.0 (built on 6.2, using only what both lines have with the same
+ * binary signature; tested on both). See {@link dev.silentrefresh.spring.RestRefreshInterceptor} for what the
+ * interceptor chain runs on a replay on each line.
+ *
  * <h2>Threads</h2>
  * <ul>
  *   <li>{@code RestRefreshInterceptor} runs on the caller's thread, which blocks while it sends and while it
