@@ -783,17 +783,26 @@ final class Engine implements SessionCalls {
       next = base.next(new StoredTokens(tokens, base.version()), receivedAt, true, streak);
       scheduleSave();
     }
-    if (!held.advance(base.epoch, next)) {
-      Generation cur = held.get();
-      if (cur.epoch != base.epoch) {
-        failFlight(flight, signedOut(cur.isPresent()));
-        return;
-      }
-      next = cur;
-    }
-    Generation landed = next;
+    Generation landed = advanceFor(flight, base, next);
+    if (landed != null) landRefreshed(flight, landed, false);
+  }
+
+  /**
+   * Holds {@code next}, or what is already newer in the same epoch; null when a sign-in or sign-out came
+   * between (the flight is then failed: its tokens belong to a session that is gone).
+   */
+  private Generation advanceFor(RefreshFlight<Generation> flight, Generation base, Generation next) {
+    if (held.advance(base.epoch, next)) return next;
+    Generation cur = held.get();
+    if (cur.epoch == base.epoch) return cur;
+    failFlight(flight, signedOut(cur.isPresent()));
+    return null;
+  }
+
+  /** Tells listeners of new tokens, then lands the flight with them. */
+  private void landRefreshed(RefreshFlight<Generation> flight, Generation landed, boolean adopted) {
     Duration took = Duration.ofNanos(System.nanoTime() - flight.startedNanos);
-    emit(l -> l.refreshed(landed.tokens().expiresAt(), took, false));
+    emit(l -> l.refreshed(landed.tokens().expiresAt(), took, adopted));
     landFlight(flight, landed);
   }
 
@@ -819,25 +828,13 @@ final class Engine implements SessionCalls {
   /** Takes what the store holds (another session or process refreshed, or signed out). */
   private void adopt(RefreshFlight<Generation> flight, Generation base, StoredTokens latest) {
     Instant now = clock.instant();
-    Generation next = latest.isPresent() ? base.next(latest, now, false, 0)
-        : base.ended(latest, now, false, LoginRequiredException.Reason.SIGNED_OUT);
-    if (!held.advance(base.epoch, next)) {
-      Generation cur = held.get();
-      if (cur.epoch != base.epoch) {
-        failFlight(flight, signedOut(cur.isPresent()));
-        return;
-      }
-      next = cur;
-    }
-    if (!next.isPresent()) {
-      failFlight(flight, ended(next));
-      return;
-    }
-    Generation landed = next;
-    Duration took = Duration.ofNanos(System.nanoTime() - flight.startedNanos);
-    emit(l -> l.refreshed(landed.tokens().expiresAt(), took, true));
-    landFlight(flight, landed);
+    Generation next = advanceFor(flight, base, latest.isPresent() ? base.next(latest, now, false, 0)
+        : base.ended(latest, now, false, LoginRequiredException.Reason.SIGNED_OUT));
+    if (next == null) return;
+    if (next.isPresent()) landRefreshed(flight, next, true);
+    else failFlight(flight, ended(next));
   }
+
 
   /**
    * The session is over ({@code reason}): unless the store moved on meanwhile (another process rotated

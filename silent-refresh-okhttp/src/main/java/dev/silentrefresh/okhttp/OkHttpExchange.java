@@ -54,10 +54,11 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
     return reply.header(name);
   }
 
-  /** The URL OkHttp's redirects ended at: core judges only replies from the session's scope. */
+  /** Where OkHttp's redirects ended, when they led anywhere: core judges only replies from the session's scope. */
   @Override
   public java.net.URI replyUri(Response reply) {
-    return reply.request().url().uri();
+    okhttp3.HttpUrl url = reply.request().url();
+    return url.equals(request.url()) ? null : url.uri(); // no URI built for the usual, unredirected reply
   }
 
   /** The start of the body peeked for core by {@link #send}, or null. */
