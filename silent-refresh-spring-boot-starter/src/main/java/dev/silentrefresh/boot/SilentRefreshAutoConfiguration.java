@@ -1,0 +1,160 @@
+package dev.silentrefresh.boot;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.restclient.RestTemplateCustomizer;
+import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Silent Refresh for Spring Boot: a {@link dev.silentrefresh.TokenSession} bean per name under
+ * {@code silent-refresh.sessions}, installed on the auto-configured {@code RestClient.Builder},
+ * {@code RestTemplateBuilder} and {@code WebClient.Builder} named by {@code silent-refresh.clients.*}; meters
+ * when a Micrometer {@code MeterRegistry} is there (Actuator), and a {@code silentRefresh} health contributor
+ * with one indicator per session.
+ *
+ * <p>Where in the chain: the customizers run last (lowest precedence), so the session's interceptor or filter
+ * comes after those that other customizers added: what they set is replayed after a refresh. Interceptors your
+ * code adds to the builder afterwards come after it (see {@code RestRefreshInterceptor}).
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(SilentRefreshProperties.class)
+@Import(SessionBeanRegistrar.class)
+public class SilentRefreshAutoConfiguration {
+
+  @Bean
+  SilentRefreshSessions silentRefreshSessions(SilentRefreshProperties properties,
+      ObjectProvider<TokenSessionCustomizer> customizers, ObjectProvider<MeterRegistry> meters, BeanFactory beans) {
+    return new SilentRefreshSessions(properties, customizers.orderedStream().collect(Collectors.toList()),
+        meters.getIfUnique(), beans);
+  }
+
+  /** RestClient and RestTemplate builders (spring-boot-restclient). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(RestClientCustomizer.class)
+  static class RestClients {
+    @Bean
+    @ConditionalOnProperty(prefix = "silent-refresh.clients", name = "rest-client")
+    RestClientCustomizer silentRefreshRestClientCustomizer(SilentRefreshSessions sessions, SilentRefreshProperties properties) {
+      return new RestClientInstaller(sessions, properties.getClients().getRestClient());
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "silent-refresh.clients", name = "rest-template")
+    RestTemplateCustomizer silentRefreshRestTemplateCustomizer(SilentRefreshSessions sessions, SilentRefreshProperties properties) {
+      return new RestTemplateInstaller(sessions, properties.getClients().getRestTemplate());
+    }
+  }
+
+  /** WebClient builders (spring-boot-webclient with Reactor Netty). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({WebClient.class, reactor.netty.http.client.HttpClient.class})
+  static class WebClients {
+    @Bean
+    SilentRefreshWebClients silentRefreshWebClients(SilentRefreshSessions sessions) {
+      return new SilentRefreshWebClients(sessions);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(WebClientCustomizer.class)
+    static class Customizer {
+      @Bean
+      @ConditionalOnProperty(prefix = "silent-refresh.clients", name = "web-client")
+      WebClientCustomizer silentRefreshWebClientCustomizer(SilentRefreshWebClients webClients, SilentRefreshProperties properties) {
+        return new WebClientInstaller(webClients, properties.getClients().getWebClient());
+      }
+    }
+  }
+
+  /** Actuator health: {@code silentRefresh}, one indicator per session. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(HealthIndicator.class)
+  @ConditionalOnEnabledHealthIndicator("silent-refresh")
+  static class Health {
+    @Bean
+    HealthContributor silentRefreshHealthContributor(SilentRefreshSessions sessions) {
+      Map<String, HealthIndicator> indicators = new LinkedHashMap<>();
+      for (String name : sessions.names()) indicators.put(name, new SessionHealthIndicator(sessions.entry(name)));
+      return CompositeHealthContributor.fromMap(indicators);
+    }
+  }
+
+  static final class RestClientInstaller implements RestClientCustomizer, Ordered {
+    private final SilentRefreshSessions sessions;
+    private final String name;
+
+    RestClientInstaller(SilentRefreshSessions sessions, String name) {
+      this.sessions = sessions;
+      this.name = name;
+    }
+
+    @Override
+    public void customize(RestClient.Builder builder) {
+      sessions.install(name, builder);
+    }
+
+    @Override
+    public int getOrder() {
+      return Ordered.LOWEST_PRECEDENCE;
+    }
+  }
+
+  static final class RestTemplateInstaller implements RestTemplateCustomizer, Ordered {
+    private final SilentRefreshSessions sessions;
+    private final String name;
+
+    RestTemplateInstaller(SilentRefreshSessions sessions, String name) {
+      this.sessions = sessions;
+      this.name = name;
+    }
+
+    @Override
+    public void customize(RestTemplate template) {
+      sessions.install(name, template);
+    }
+
+    @Override
+    public int getOrder() {
+      return Ordered.LOWEST_PRECEDENCE;
+    }
+  }
+
+  static final class WebClientInstaller implements WebClientCustomizer, Ordered {
+    private final SilentRefreshWebClients webClients;
+    private final String name;
+
+    WebClientInstaller(SilentRefreshWebClients webClients, String name) {
+      this.webClients = webClients;
+      this.name = name;
+    }
+
+    @Override
+    public void customize(WebClient.Builder builder) {
+      webClients.install(name, builder);
+    }
+
+    @Override
+    public int getOrder() {
+      return Ordered.LOWEST_PRECEDENCE;
+    }
+  }
+}
