@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LoginHandler} described by properties: an OAuth2 {@code client_credentials} or {@code password}
@@ -33,14 +34,14 @@ final class PropertyLogin implements LoginHandler {
   private static final int MAX_REPLY = 256 * 1024;
 
   private final Dialect dialect;
-  private final RefreshTransport transport;
+  private final @Nullable RefreshTransport transport;
   private final String method;
   private final URI uri;
   private final Map<String, String> headers;
   private final byte[] body;
   private final Duration timeout;
 
-  private PropertyLogin(Dialect dialect, RefreshTransport transport, String method, URI uri,
+  private PropertyLogin(Dialect dialect, @Nullable RefreshTransport transport, String method, URI uri,
       Map<String, String> headers, byte[] body, Duration timeout) {
     this.dialect = dialect;
     this.transport = transport;
@@ -51,8 +52,13 @@ final class PropertyLogin implements LoginHandler {
     this.timeout = timeout;
   }
 
-  /** The login the properties describe, or null for grant none. */
-  static PropertyLogin of(String prefix, Session s, Dialect dialect, RefreshTransport transport) {
+  /** The same login, sending through {@code transport}. */
+  PropertyLogin through(RefreshTransport transport) {
+    return new PropertyLogin(dialect, transport, method, uri, headers, body, timeout);
+  }
+
+  /** The login the properties describe (send it {@link #through} a transport), or null for grant none. */
+  static @Nullable PropertyLogin of(String prefix, Session s, Dialect dialect) {
     Login login = s.getLogin();
     String lp = prefix + "login.";
     if (login.getGrant() == Grant.NONE) {
@@ -61,10 +67,6 @@ final class PropertyLogin implements LoginHandler {
             + " set grant to client-credentials, password or request");
       }
       return null;
-    }
-    if (login.getHandler() != null) {
-      throw new InvalidSessionPropertyException(lp + "handler", "and login.grant " + lower(login.getGrant())
-          + " are both set; use one");
     }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Accept", "application/json");
@@ -93,7 +95,7 @@ final class PropertyLogin implements LoginHandler {
         }
         headers.put(name, value);
       });
-      return new PropertyLogin(dialect, transport, method, uri, headers, body, s.getRefreshTimeout());
+      return new PropertyLogin(dialect, null, method, uri, headers, body, s.getRefreshTimeout());
     }
     // OAuth2 grants at the token endpoint
     String url = DialectProperties.blankToNull(login.getUrl());
@@ -124,12 +126,13 @@ final class PropertyLogin implements LoginHandler {
       if (auth == ClientAuthentication.CLIENT_SECRET_POST) form.put("client_secret", secret);
     }
     headers.put("Content-Type", "application/x-www-form-urlencoded");
-    return new PropertyLogin(dialect, transport, "POST", uri, headers, form(form), s.getRefreshTimeout());
+    return new PropertyLogin(dialect, null, "POST", uri, headers, form(form), s.getRefreshTimeout());
   }
 
   @Override
   public CompletionStage<Tokens> login(LoginRequiredException reason) {
     RefreshRequest request = new RefreshRequest(method, uri, headers, body, MAX_REPLY, timeout);
+    if (transport == null) throw new IllegalStateException("no transport");
     return transport.execute(request).thenApply(this::tokens);
   }
 

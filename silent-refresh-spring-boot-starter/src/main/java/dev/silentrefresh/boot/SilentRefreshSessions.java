@@ -68,12 +68,20 @@ public final class SilentRefreshSessions {
       @Nullable MeterRegistry meters, BeanFactory beans) {
     Map<String, Entry> built = new LinkedHashMap<>();
     properties.getSessions().forEach((name, session) ->
-        built.put(name, build(name, session, customizers, meters, beans)));
+        built.put(name, build(name, plan(name, session), customizers, meters, beans)));
     this.sessions = Collections.unmodifiableMap(built);
-    SilentRefreshProperties.Clients clients = properties.getClients();
-    checkClient("rest-client", clients.getRestClient(), null);
-    checkClient("rest-template", clients.getRestTemplate(), null);
-    checkClient("web-client", clients.getWebClient(), "reactor.netty.http.client.HttpClient");
+    checkClients(properties);
+  }
+
+  /**
+   * Checks every {@code silent-refresh.*} property without building anything (no client, no thread): what
+   * {@link SessionPropertiesCheck} runs before the application context starts.
+   *
+   * @throws InvalidSessionPropertyException naming the first wrong property
+   */
+  static void check(SilentRefreshProperties properties) {
+    properties.getSessions().forEach(SilentRefreshSessions::plan);
+    checkClients(properties);
   }
 
   /**
@@ -115,39 +123,60 @@ public final class SilentRefreshSessions {
     return e;
   }
 
-  private void checkClient(String client, @Nullable String name, @Nullable String needsClass) {
+  private static void checkClients(SilentRefreshProperties properties) {
+    SilentRefreshProperties.Clients clients = properties.getClients();
+    Set<String> names = properties.getSessions().keySet();
+    checkClient(names, "rest-client", clients.getRestClient(), null);
+    checkClient(names, "rest-template", clients.getRestTemplate(), null);
+    checkClient(names, "web-client", clients.getWebClient(), "reactor.netty.http.client.HttpClient");
+  }
+
+  private static void checkClient(Set<String> sessions, String client, @Nullable String name, @Nullable String needsClass) {
     if (name == null) return;
     String property = "silent-refresh.clients." + client;
-    if (!sessions.containsKey(name)) {
+    if (!sessions.contains(name)) {
       throw new InvalidSessionPropertyException(property, "names session '" + name + "', but "
           + (sessions.isEmpty() ? "no session is configured under silent-refresh.sessions"
-              : "the sessions are " + String.join(", ", sessions.keySet())));
+              : "the sessions are " + String.join(", ", sessions)));
     }
-    if (needsClass != null && !ClassUtils.isPresent(needsClass, getClass().getClassLoader())) {
+    if (needsClass != null && !ClassUtils.isPresent(needsClass, SilentRefreshSessions.class.getClassLoader())) {
       throw new InvalidSessionPropertyException(property, "WebClient needs spring-webflux and"
           + " reactor-netty-http on the classpath (spring-boot-starter-webclient brings both)");
     }
   }
 
-  private static Entry build(String name, Session s, List<TokenSessionCustomizer> customizers,
-      @Nullable MeterRegistry meters, BeanFactory beans) {
+  /** One session's properties, checked: everything but the beans it names and the HTTP client. */
+  private static final class Plan {
+    final String prefix;
+    final Session properties;
+    final Dialect dialect;
+    final Duration connectTimeout;
+    final Duration readTimeout;
+    final List<URI> scope = new java.util.ArrayList<>();
+    final TokenStore store;
+    final @Nullable PropertyLogin login;
+
+    Plan(String prefix, Session properties, Dialect dialect, Duration connectTimeout, Duration readTimeout,
+        TokenStore store, @Nullable PropertyLogin login) {
+      this.prefix = prefix;
+      this.properties = properties;
+      this.dialect = dialect;
+      this.connectTimeout = connectTimeout;
+      this.readTimeout = readTimeout;
+      this.store = store;
+      this.login = login;
+    }
+  }
+
+  private static Plan plan(String name, Session s) {
     if (name == null || !NAME.matcher(name).matches()) {
       throw new InvalidSessionPropertyException("silent-refresh.sessions",
           "session name '" + name + "' may only have letters, digits, '-' and '_'");
     }
     String p = PREFIX + name + ".";
     Dialect dialect = new DialectProperties(p, s).build();
-    Duration connectTimeout = positive(p + "connect-timeout", s.getConnectTimeout());
-    Duration readTimeout = positive(p + "read-timeout", s.getReadTimeout());
-    HttpClient http = HttpClient.newBuilder()
-        .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
-    JdkClientHttpRequestFactory factory = RestRefreshInterceptor.requestFactory(http);
-    factory.setReadTimeout(readTimeout);
-    RestRefreshTransport transport = RestRefreshTransport.of(factory);
-    TokenSession.Builder b = TokenSession.builder(dialect, transport);
-
+    Plan plan = new Plan(p, s, dialect, positive(p + "connect-timeout", s.getConnectTimeout()),
+        positive(p + "read-timeout", s.getReadTimeout()), store(p, s.getStore()), PropertyLogin.of(p, s, dialect));
     List<String> scope = s.getScope();
     for (int i = 0; i < scope.size(); i++) {
       String property = p + "scope[" + i + "]";
@@ -157,23 +186,46 @@ public final class SilentRefreshSessions {
         throw new InvalidSessionPropertyException(property, "must be an origin (scheme://host[:port]) without a"
             + " path: the token goes to every path of an origin");
       }
-      b.scope(origin);
+      plan.scope.add(origin);
     }
-    b.blockingMargin(nonNegative(p + "blocking-margin", s.getBlockingMargin()));
-    b.refreshAhead(nonNegative(p + "refresh-ahead", s.getRefreshAhead()));
-    b.refreshTimeout(positive(p + "refresh-timeout", s.getRefreshTimeout()));
-    if (s.getRefreshDeadline() != null) b.refreshDeadline(positive(p + "refresh-deadline", s.getRefreshDeadline()));
-    b.loginTimeout(positive(p + "login-timeout", s.getLoginTimeout()));
+    nonNegative(p + "blocking-margin", s.getBlockingMargin());
+    nonNegative(p + "refresh-ahead", s.getRefreshAhead());
+    positive(p + "refresh-timeout", s.getRefreshTimeout());
+    if (s.getRefreshDeadline() != null) positive(p + "refresh-deadline", s.getRefreshDeadline());
+    positive(p + "login-timeout", s.getLoginTimeout());
     if (s.getRetry().getMaxAttempts() < 1) {
       throw new InvalidSessionPropertyException(p + "retry.max-attempts", "must be at least 1, not " + s.getRetry().getMaxAttempts());
     }
-    b.retry(s.getRetry().getMaxAttempts(), nonNegative(p + "retry.initial-backoff", s.getRetry().getInitialBackoff()),
-        nonNegative(p + "retry.max-backoff", s.getRetry().getMaxBackoff()));
-    b.store(store(p, s.getStore()));
+    nonNegative(p + "retry.initial-backoff", s.getRetry().getInitialBackoff());
+    nonNegative(p + "retry.max-backoff", s.getRetry().getMaxBackoff());
+    if (plan.login != null && s.getLogin().getHandler() != null) {
+      throw new InvalidSessionPropertyException(p + "login.handler", "and login.grant "
+          + s.getLogin().getGrant().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " are both set; use one");
+    }
+    return plan;
+  }
 
-    LoginHandler login = PropertyLogin.of(p, s, dialect, transport);
-    if (login == null && s.getLogin().getHandler() != null) login = loginBean(p + "login.handler", s.getLogin().getHandler(), beans);
-    if (login != null) b.loginHandler(login);
+  private static Entry build(String name, Plan plan, List<TokenSessionCustomizer> customizers,
+      @Nullable MeterRegistry meters, BeanFactory beans) {
+    Session s = plan.properties;
+    HttpClient http = HttpClient.newBuilder()
+        .connectTimeout(plan.connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+    JdkClientHttpRequestFactory factory = RestRefreshInterceptor.requestFactory(http);
+    factory.setReadTimeout(plan.readTimeout);
+    RestRefreshTransport transport = RestRefreshTransport.of(factory);
+    TokenSession.Builder b = TokenSession.builder(plan.dialect, transport)
+        .blockingMargin(s.getBlockingMargin())
+        .refreshAhead(s.getRefreshAhead())
+        .refreshTimeout(s.getRefreshTimeout())
+        .loginTimeout(s.getLoginTimeout())
+        .retry(s.getRetry().getMaxAttempts(), s.getRetry().getInitialBackoff(), s.getRetry().getMaxBackoff())
+        .store(plan.store);
+    if (!plan.scope.isEmpty()) b.scope(plan.scope.toArray(new URI[0]));
+    if (s.getRefreshDeadline() != null) b.refreshDeadline(s.getRefreshDeadline());
+    if (plan.login != null) b.loginHandler(plan.login.through(transport));
+    else if (s.getLogin().getHandler() != null) b.loginHandler(loginBean(plan.prefix + "login.handler", s.getLogin().getHandler(), beans));
 
     SessionStatus status = new SessionStatus();
     b.listener(status);
@@ -182,7 +234,7 @@ public final class SilentRefreshSessions {
     for (TokenSessionCustomizer c : customizers) c.customize(name, b);
     TokenSession session = b.build();
     if (metrics != null) metrics.watch(session);
-    return new Entry(session, factory, connectTimeout, readTimeout, status);
+    return new Entry(session, factory, plan.connectTimeout, plan.readTimeout, status);
   }
 
   private static TokenStore store(String p, SilentRefreshProperties.Store store) {
