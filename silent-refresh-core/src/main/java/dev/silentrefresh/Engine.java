@@ -445,7 +445,7 @@ final class Engine implements SessionCalls {
     if (!now.isBefore(expiresAt.minus(margin))) return refresh(h, true);
     if (!now.isBefore(expiresAt.minus(refreshAhead(lifetime, margin))) && !now.isBefore(backgroundPausedUntil)
         && flight == null) {
-      startFlight(h, false, false, false, f -> attempt(f, h, 1)); // stale-while-refresh: nobody waits on it
+      startFlight(h, false, false, false, refreshing(h)); // stale-while-refresh: nobody waits on it
     }
     return CompletableFuture.completedFuture(h);
   }
@@ -553,7 +553,15 @@ final class Engine implements SessionCalls {
   // ---- the one flight ---------------------------------------------------------------------------------
 
   private CompletableFuture<Generation> refresh(Generation seen, boolean tokenKnownBad) {
-    return startFlight(seen, tokenKnownBad, false, true, f -> attempt(f, seen, 1));
+    return startFlight(seen, tokenKnownBad, false, true, refreshing(seen));
+  }
+
+  /** The body of a refresh flight: tell listeners, then the first try. */
+  private Consumer<RefreshFlight<Generation>> refreshing(Generation seen) {
+    return f -> {
+      emit(SessionListener::refreshStarted);
+      attempt(f, seen, 1);
+    };
   }
 
   /**
@@ -594,8 +602,10 @@ final class Engine implements SessionCalls {
         failFlight(flight, new LoginRequiredException(LoginRequiredException.Reason.LOGIN_FAILED,
             "the login handler did not sign in within " + loginTimeout.toMillis() + " ms"));
       } else {
-        failFlight(flight, new RefreshFailedException(RefreshFailedException.Reason.TIMEOUT, 0,
-            "the refresh did not finish within its deadline of " + refreshDeadline.toMillis() + " ms", null));
+        RefreshFailedException timeout = new RefreshFailedException(RefreshFailedException.Reason.TIMEOUT, 0,
+            "the refresh did not finish within its deadline of " + refreshDeadline.toMillis() + " ms", null);
+        emit(l -> l.refreshFailed(timeout, 0, false));
+        failFlight(flight, timeout);
       }
     });
   }

@@ -8,16 +8,26 @@ import org.jspecify.annotations.Nullable;
  * What happens to a session. Events carry no secrets. Every method has an empty default. Keep them
  * quick; whatever one throws (even an {@link Error}) is logged and ignored, never stranding a request.
  *
- * <p>Threads: refresh events ({@link #refreshed}, {@link #refreshFailed}, {@link #loginRequired},
- * {@link #reloggedIn}) run on the session's executor; {@link #signedIn} and {@link #signedOut} on the
+ * <p>Threads: refresh events ({@link #refreshStarted}, {@link #refreshed}, {@link #refreshFailed},
+ * {@link #loginRequired}, {@link #reloggedIn}) run on the session's executor; {@link #signedIn} and {@link #signedOut} on the
  * thread that called {@code signIn}/{@code signOut}; {@link #rejectedReply}, {@link #replayed} and
  * {@link #replaySkipped} on the request's thread.
  */
 public interface SessionListener {
+  /**
+   * A refresh began: one per refresh (however many requests wait on it). It ends with {@link #refreshed}, a
+   * {@link #refreshFailed} whose {@code willRetry} is false, or {@link #loginRequired} (the refresh token was
+   * dead) — unless a sign-in or sign-out overtook it.
+   */
+  default void refreshStarted() {}
+
   /** Tokens were refreshed (or adopted from the store, where another process had refreshed them). */
   default void refreshed(@Nullable Instant newExpiry, Duration took, boolean adopted) {}
 
-  /** A refresh attempt failed without ending the session; {@code willRetry} tells whether another follows. */
+  /**
+   * A refresh attempt failed without ending the session; {@code willRetry} tells whether another follows.
+   * {@code attempt} is 0 when the refresh's deadline ended it ({@code RefreshFailedException.Reason.TIMEOUT}).
+   */
   default void refreshFailed(RefreshFailedException failure, int attempt, boolean willRetry) {}
 
   /** The session ended and a login is required. Fired once per ended session. */

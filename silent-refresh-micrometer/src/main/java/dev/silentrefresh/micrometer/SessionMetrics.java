@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,9 +28,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <table>
  *   <caption>Meters</caption>
  *   <tr><th>name</th><th>type</th><th>tags</th><th>what</th></tr>
- *   <tr><td>{@code silentrefresh.refresh}</td><td>timer</td><td>{@code outcome=refreshed|adopted}</td>
- *       <td>refreshes that gave new tokens (adopted: another session or process had refreshed), and how long
- *       each took from start to tokens</td></tr>
+ *   <tr><td>{@code silentrefresh.refresh}</td><td>timer</td><td>{@code outcome=refreshed|adopted|failed|dead}</td>
+ *       <td>refreshes and how long each took from start to end: new tokens from the endpoint (refreshed), or
+ *       from the store, where another session or process had refreshed (adopted); gave up after its tries or
+ *       deadline, session kept (failed); the refresh token was rejected and the session ended (dead)</td></tr>
  *   <tr><td>{@code silentrefresh.refresh.failures}</td><td>counter</td><td>{@code reason}, {@code retried}</td>
  *       <td>refresh attempts that failed without ending the session ({@code RefreshFailedException.Reason})</td></tr>
  *   <tr><td>{@code silentrefresh.login.required}</td><td>counter</td><td>{@code reason}</td>
@@ -53,6 +55,10 @@ public final class SessionMetrics implements SessionListener {
   private final Tags tags;
   private final Timer refreshed;
   private final Timer adopted;
+  private final Timer failed;
+  private final Timer dead;
+  /** When the refresh in the air started ({@link System#nanoTime()}), 0 when none: one at a time per session. */
+  private final AtomicLong startedNanos = new AtomicLong();
   private final Counter relogins;
   private final Counter rejectedReplies;
   private final Counter replayed;
@@ -64,6 +70,8 @@ public final class SessionMetrics implements SessionListener {
     this.tags = Tags.of("session", sessionName);
     this.refreshed = refreshTimer("refreshed");
     this.adopted = refreshTimer("adopted");
+    this.failed = refreshTimer("failed");
+    this.dead = refreshTimer("dead");
     this.relogins = Counter.builder(PREFIX + "relogins").description("logins by the login handler after a session ended")
         .tags(tags).register(registry);
     this.rejectedReplies = Counter.builder(PREFIX + "rejected.replies")
@@ -99,7 +107,7 @@ public final class SessionMetrics implements SessionListener {
   }
 
   private Timer refreshTimer(String outcome) {
-    return Timer.builder(PREFIX + "refresh").description("refreshes that gave new tokens, by how they came")
+    return Timer.builder(PREFIX + "refresh").description("refreshes, by outcome, from start to end")
         .tags(tags).tag("outcome", outcome).register(registry);
   }
 
@@ -109,12 +117,25 @@ public final class SessionMetrics implements SessionListener {
   }
 
   @Override
+  public void refreshStarted() {
+    startedNanos.set(System.nanoTime() | 1); // never 0
+  }
+
+  @Override
   public void refreshed(Instant newExpiry, Duration took, boolean wasAdopted) {
+    startedNanos.set(0);
     (wasAdopted ? adopted : refreshed).record(took);
+  }
+
+  /** Records the refresh in the air, if one is, as ended with {@code outcome}. */
+  private void ended(Timer outcome) {
+    long started = startedNanos.getAndSet(0);
+    if (started != 0) outcome.record(Duration.ofNanos(Math.max(0, System.nanoTime() - started)));
   }
 
   @Override
   public void refreshFailed(RefreshFailedException failure, int attempt, boolean willRetry) {
+    if (!willRetry) ended(failed);
     Counter.builder(PREFIX + "refresh.failures").description("refresh attempts that failed without ending the session")
         .tags(tags).tag("reason", lower(failure.reason())).tag("retried", Boolean.toString(willRetry))
         .register(registry).increment();
@@ -122,6 +143,7 @@ public final class SessionMetrics implements SessionListener {
 
   @Override
   public void loginRequired(LoginRequiredException reason) {
+    if (reason.reason() == LoginRequiredException.Reason.REFRESH_REJECTED) ended(dead);
     Counter.builder(PREFIX + "login.required").description("sessions that ended and need a login")
         .tags(tags).tag("reason", lower(reason.reason())).register(registry).increment();
   }

@@ -75,7 +75,7 @@ class SessionMetricsTest {
       assertThat(count("rejected.replies")).isEqualTo(w.server.counters().rejectedRequests());
       assertThat(count("replays", "outcome", "replayed")).isEqualTo(count("rejected.replies"));
       assertThat(registry.get("silentrefresh.waiting").tags("session", "api").gauge().value()).isZero();
-      assertThat(registry.get("silentrefresh.refresh").timer().totalTime(TimeUnit.NANOSECONDS)).isPositive();
+      assertThat(registry.get("silentrefresh.refresh").tags("outcome", "refreshed").timer().totalTime(TimeUnit.NANOSECONDS)).isPositive();
     }
   }
 
@@ -87,13 +87,35 @@ class SessionMetricsTest {
       assertThat(catchThrowable(w::call)).isInstanceOf(RefreshFailedException.class);
       assertThat(count("refresh.failures", "reason", "server_error", "retried", "true")).isEqualTo(1);
       assertThat(count("refresh.failures", "reason", "server_error", "retried", "false")).isEqualTo(1);
+      assertThat(refreshes("failed")).isEqualTo(1); // one refresh, two tries
 
       w.server.revokeAllRefreshTokens();
       assertThat(catchThrowable(w::call)).isInstanceOf(LoginRequiredException.class);
       assertThat(count("login.required", "reason", "refresh_rejected")).isEqualTo(1);
+      assertThat(refreshes("dead")).isEqualTo(1);
       assertThat(refreshes("refreshed")).isZero();
+      assertThat(refreshes("failed")).isEqualTo(1);
       assertThat(registry.getMeters()).allSatisfy(m -> assertThat(m.getId().toString())
           .doesNotContain(w.server.issueTokens(w.server.username()).accessToken()));
+    }
+  }
+
+  @Test
+  void aRefreshThatOutlivesItsDeadlineIsTimedAsFailed() throws Exception {
+    try (AuthServer server = AuthServer.builder(Profile.OAUTH2).start()) {
+      SessionMetrics metrics = SessionMetrics.of(registry, "api");
+      TokenSession session = TokenSession.builder(server.dialect(), JdkRefreshTransport.of(HttpClient.newHttpClient()))
+          .refreshDeadline(Duration.ofMillis(200)).listener(metrics).build();
+      session.signIn(server.issueExpiredTokens(server.username()).toTokensWithoutExpiry());
+      server.faults().holdRefreshReplyAfterCommit(1);
+      HttpClient client = JdkRefreshClient.wrap(HttpClient.newHttpClient(), session);
+      Throwable t = catchThrowable(() -> client.send(HttpRequest.newBuilder(server.apiUri("/api/me")).build(),
+          HttpResponse.BodyHandlers.ofString()));
+      assertThat(t).isInstanceOf(RefreshFailedException.class);
+      assertThat(((RefreshFailedException) t).reason()).isEqualTo(RefreshFailedException.Reason.TIMEOUT);
+      assertThat(count("refresh.failures", "reason", "timeout", "retried", "false")).isEqualTo(1);
+      assertThat(refreshes("failed")).isEqualTo(1);
+      server.faults().releaseHeldReplies();
     }
   }
 

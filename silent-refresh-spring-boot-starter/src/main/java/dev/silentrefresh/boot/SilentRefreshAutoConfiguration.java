@@ -1,6 +1,7 @@
 package dev.silentrefresh.boot;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -29,8 +30,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Silent Refresh for Spring Boot: a {@link dev.silentrefresh.TokenSession} bean per name under
  * {@code silent-refresh.sessions}, installed on the auto-configured {@code RestClient.Builder},
  * {@code RestTemplateBuilder} and {@code WebClient.Builder} named by {@code silent-refresh.clients.*}; meters
- * when a Micrometer {@code MeterRegistry} is there (Actuator), and a {@code silentRefresh} health contributor
- * with one indicator per session.
+ * ({@code SessionMetrics}) when a Micrometer {@code MeterRegistry} is there (Actuator), an observation per
+ * refresh ({@code SessionObservations}) when an {@code ObservationRegistry} is, and a {@code silentRefresh}
+ * health contributor with one indicator per session.
  *
  * <p>Where in the chain: the customizers run last (lowest precedence), so the session's interceptor or filter
  * comes after those that other customizers added: what they set is replayed after a refresh. Interceptors your
@@ -43,9 +45,10 @@ public class SilentRefreshAutoConfiguration {
 
   @Bean
   SilentRefreshSessions silentRefreshSessions(SilentRefreshProperties properties,
-      ObjectProvider<TokenSessionCustomizer> customizers, ObjectProvider<MeterRegistry> meters, BeanFactory beans) {
+      ObjectProvider<TokenSessionCustomizer> customizers, ObjectProvider<MeterRegistry> meters,
+      ObjectProvider<ObservationRegistry> observations, BeanFactory beans) {
     return new SilentRefreshSessions(properties, customizers.orderedStream().collect(Collectors.toList()),
-        meters.getIfUnique(), beans);
+        meters.getIfUnique(), observations.getIfUnique(), beans);
   }
 
   /** RestClient and RestTemplate builders (spring-boot-restclient). */

@@ -6,9 +6,11 @@ import dev.silentrefresh.TokenSession;
 import dev.silentrefresh.TokenStore;
 import dev.silentrefresh.boot.SilentRefreshProperties.Session;
 import dev.silentrefresh.micrometer.SessionMetrics;
+import dev.silentrefresh.micrometer.SessionObservations;
 import dev.silentrefresh.spring.RestRefreshInterceptor;
 import dev.silentrefresh.spring.RestRefreshTransport;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -65,10 +67,10 @@ public final class SilentRefreshSessions {
   private final Map<String, Entry> sessions;
 
   SilentRefreshSessions(SilentRefreshProperties properties, List<TokenSessionCustomizer> customizers,
-      @Nullable MeterRegistry meters, BeanFactory beans) {
+      @Nullable MeterRegistry meters, @Nullable ObservationRegistry observations, BeanFactory beans) {
     Map<String, Entry> built = new LinkedHashMap<>();
     properties.getSessions().forEach((name, session) ->
-        built.put(name, build(name, plan(name, session), customizers, meters, beans)));
+        built.put(name, build(name, plan(name, session), customizers, meters, observations, beans)));
     this.sessions = Collections.unmodifiableMap(built);
     checkClients(properties);
   }
@@ -206,7 +208,7 @@ public final class SilentRefreshSessions {
   }
 
   private static Entry build(String name, Plan plan, List<TokenSessionCustomizer> customizers,
-      @Nullable MeterRegistry meters, BeanFactory beans) {
+      @Nullable MeterRegistry meters, @Nullable ObservationRegistry observations, BeanFactory beans) {
     Session s = plan.properties;
     HttpClient http = HttpClient.newBuilder()
         .connectTimeout(plan.connectTimeout)
@@ -231,6 +233,7 @@ public final class SilentRefreshSessions {
     b.listener(status);
     SessionMetrics metrics = meters == null ? null : SessionMetrics.of(meters, name);
     if (metrics != null) b.listener(metrics);
+    if (observations != null && !observations.isNoop()) b.listener(SessionObservations.of(observations, name));
     for (TokenSessionCustomizer c : customizers) c.customize(name, b);
     TokenSession session = b.build();
     if (metrics != null) metrics.watch(session);

@@ -237,6 +237,8 @@ class StarterTest {
     assertThat(meters.get("silentrefresh.refresh").tag("session", "reports").tag("outcome", "refreshed").timer().count()).isEqualTo(1);
     assertThat(meters.get("silentrefresh.rejected.replies").tag("session", "github").counter().count()).isPositive();
     assertThat(meters.get("silentrefresh.waiting").tag("session", "github").gauge().value()).isZero();
+    // the observation of each refresh, timed by Boot's meter handler
+    assertThat(meters.get("silentrefresh.session.refresh").tag("session", "github").tag("outcome", "refreshed").timer().count()).isEqualTo(1);
 
     Health up = ((HealthIndicator) health.getContributor("github")).health();
     assertThat(up.getStatus()).isEqualTo(Status.UP);
