@@ -18,7 +18,14 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
@@ -92,12 +99,25 @@ public class SilentRefreshAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(HealthIndicator.class)
   @ConditionalOnEnabledHealthIndicator("silent-refresh")
+  @Conditional(HasSessions.class)
   static class Health {
     @Bean
     HealthContributor silentRefreshHealthContributor(SilentRefreshSessions sessions) {
       Map<String, HealthIndicator> indicators = new LinkedHashMap<>();
       for (String name : sessions.names()) indicators.put(name, new SessionHealthIndicator(sessions.entry(name)));
       return CompositeHealthContributor.fromMap(indicators);
+    }
+  }
+
+  /** Matches when at least one session is configured. */
+  static final class HasSessions extends SpringBootCondition {
+    @Override
+    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      boolean any = Binder.get(context.getEnvironment())
+          .bind("silent-refresh.sessions", Bindable.mapOf(String.class, SilentRefreshProperties.Session.class))
+          .map(sessions -> !sessions.isEmpty()).orElse(false);
+      return any ? ConditionOutcome.match("silent-refresh.sessions has sessions")
+          : ConditionOutcome.noMatch("no session under silent-refresh.sessions");
     }
   }
 

@@ -132,6 +132,16 @@ class BadPropertiesTest {
   }
 
   @Test
+  void anApplicationWithTheStarterAndNoSessionsStarts() {
+    try (var context = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+        .properties("spring.main.banner-mode=off").run()) {
+      assertThat(context.getBean(SilentRefreshSessions.class).names()).isEmpty();
+      assertThat(context.getBeanNamesForType(dev.silentrefresh.TokenSession.class)).isEmpty();
+      assertThat(context.containsBean("silentRefreshHealthContributor")).isFalse();
+    }
+  }
+
+  @Test
   void theValidSessionStarts() {
     new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).properties(session()).run().close();
   }
