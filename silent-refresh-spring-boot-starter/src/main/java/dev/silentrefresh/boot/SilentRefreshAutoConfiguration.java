@@ -29,8 +29,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
-import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestTemplate;
+import org.springframework.core.annotation.Order;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -63,15 +62,19 @@ public class SilentRefreshAutoConfiguration {
   @ConditionalOnClass(RestClientCustomizer.class)
   static class RestClients {
     @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
     @ConditionalOnProperty(prefix = "silent-refresh.clients", name = "rest-client")
     RestClientCustomizer silentRefreshRestClientCustomizer(SilentRefreshSessions sessions, SilentRefreshProperties properties) {
-      return new RestClientInstaller(sessions, properties.getClients().getRestClient());
+      String name = properties.getClients().getRestClient();
+      return builder -> sessions.install(name, builder);
     }
 
     @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
     @ConditionalOnProperty(prefix = "silent-refresh.clients", name = "rest-template")
     RestTemplateCustomizer silentRefreshRestTemplateCustomizer(SilentRefreshSessions sessions, SilentRefreshProperties properties) {
-      return new RestTemplateInstaller(sessions, properties.getClients().getRestTemplate());
+      String name = properties.getClients().getRestTemplate();
+      return template -> sessions.install(name, template);
     }
   }
 
@@ -88,9 +91,11 @@ public class SilentRefreshAutoConfiguration {
     @ConditionalOnClass(WebClientCustomizer.class)
     static class Customizer {
       @Bean
+      @Order(Ordered.LOWEST_PRECEDENCE)
       @ConditionalOnProperty(prefix = "silent-refresh.clients", name = "web-client")
       WebClientCustomizer silentRefreshWebClientCustomizer(SilentRefreshWebClients webClients, SilentRefreshProperties properties) {
-        return new WebClientInstaller(webClients, properties.getClients().getWebClient());
+        String name = properties.getClients().getWebClient();
+        return builder -> webClients.install(name, builder);
       }
     }
   }
@@ -118,66 +123,6 @@ public class SilentRefreshAutoConfiguration {
           .map(sessions -> !sessions.isEmpty()).orElse(false);
       return any ? ConditionOutcome.match("silent-refresh.sessions has sessions")
           : ConditionOutcome.noMatch("no session under silent-refresh.sessions");
-    }
-  }
-
-  static final class RestClientInstaller implements RestClientCustomizer, Ordered {
-    private final SilentRefreshSessions sessions;
-    private final String name;
-
-    RestClientInstaller(SilentRefreshSessions sessions, String name) {
-      this.sessions = sessions;
-      this.name = name;
-    }
-
-    @Override
-    public void customize(RestClient.Builder builder) {
-      sessions.install(name, builder);
-    }
-
-    @Override
-    public int getOrder() {
-      return Ordered.LOWEST_PRECEDENCE;
-    }
-  }
-
-  static final class RestTemplateInstaller implements RestTemplateCustomizer, Ordered {
-    private final SilentRefreshSessions sessions;
-    private final String name;
-
-    RestTemplateInstaller(SilentRefreshSessions sessions, String name) {
-      this.sessions = sessions;
-      this.name = name;
-    }
-
-    @Override
-    public void customize(RestTemplate template) {
-      sessions.install(name, template);
-    }
-
-    @Override
-    public int getOrder() {
-      return Ordered.LOWEST_PRECEDENCE;
-    }
-  }
-
-  static final class WebClientInstaller implements WebClientCustomizer, Ordered {
-    private final SilentRefreshWebClients webClients;
-    private final String name;
-
-    WebClientInstaller(SilentRefreshWebClients webClients, String name) {
-      this.webClients = webClients;
-      this.name = name;
-    }
-
-    @Override
-    public void customize(WebClient.Builder builder) {
-      webClients.install(name, builder);
-    }
-
-    @Override
-    public int getOrder() {
-      return Ordered.LOWEST_PRECEDENCE;
     }
   }
 }

@@ -120,6 +120,36 @@ class StarterTest {
     assertThat(server.counters().loginCalls()).isEqualTo(1);
   }
 
+  @Configuration(proxyBeanMethods = false)
+  @EnableAutoConfiguration
+  static class AppWithItsOwnInterceptor {
+    static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Bean
+    org.springframework.boot.restclient.RestClientCustomizer tracing() {
+      return builder -> builder.requestInterceptor((request, body, execution) -> {
+        RUNS.incrementAndGet();
+        request.getHeaders().set("X-Trace", "t-1");
+        return execution.execute(request, body);
+      });
+    }
+  }
+
+  @Test
+  void theSessionsInterceptorComesAfterTheApplicationsSoTheirsRunOncePerCallAndIsReplayed() throws Exception {
+    AuthServer server = server(Profile.OAUTH2);
+    ConfigurableApplicationContext context = app(AppWithItsOwnInterceptor.class,
+        oauth2Session(server, "silent-refresh.clients.rest-client=api"));
+    RestClient client = context.getBean(RestClient.Builder.class).build();
+    String me = server.apiUri("/api/me").toString();
+    client.get().uri(me).retrieve().body(String.class);
+    server.expireAccessTokens();
+    AppWithItsOwnInterceptor.RUNS.set(0);
+    assertThat(concurrently(8, 20, () -> client.get().uri(me).retrieve().body(String.class))).isZero();
+    assertThat(server.counters().rejectedRequests()).isPositive(); // replays happened
+    assertThat(AppWithItsOwnInterceptor.RUNS.get()).isEqualTo(20); // once per call, not per attempt
+  }
+
   @Test
   void restTemplateAndWebClientFromPropertiesShareTheSessionsSingleFlight() throws Exception {
     AuthServer server = server(Profile.OAUTH2);
