@@ -42,6 +42,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "seconds a just-rotated refresh token is still accepted (default: ${DEFAULT-VALUE})")
   int grace;
 
+  @Option(names = "--client-secret", paramLabel = "SECRET",
+      description = "oauth2 only: make the client confidential; the token endpoint then requires client_secret_basic"
+          + " or client_secret_post, and allows the client_credentials grant")
+  String clientSecret;
+
   @Option(names = "--fail-refresh", paramLabel = "RATE", defaultValue = "0",
       description = "fraction 0..1 of refresh calls answered with HTTP 500 (default: ${DEFAULT-VALUE})")
   double failRefresh;
@@ -64,15 +69,20 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cl, "--rotation must be on or off, not '" + rotation + "'");
     }
     if (grace < 0) throw new CommandLine.ParameterException(cl, "--grace must be 0 or more, not " + grace);
+    if (clientSecret != null && (profile != Profile.OAUTH2 || clientSecret.isEmpty())) {
+      throw new CommandLine.ParameterException(cl, "--client-secret needs --dialect oauth2 and a non-empty secret");
+    }
     if (!(failRefresh >= 0 && failRefresh <= 1)) {
       throw new CommandLine.ParameterException(cl, "--fail-refresh must be between 0 and 1, not " + failRefresh);
     }
 
     AuthServer s;
     try {
-      s = AuthServer.builder(profile).port(port)
+      AuthServer.Builder b = AuthServer.builder(profile).port(port)
           .accessTtl(Duration.ofSeconds(accessTtl)).refreshTtl(Duration.ofSeconds(refreshTtl))
-          .rotation(rotation.equals("on")).grace(Duration.ofSeconds(grace)).start();
+          .rotation(rotation.equals("on")).grace(Duration.ofSeconds(grace));
+      if (clientSecret != null) b.clientSecret(clientSecret);
+      s = b.start();
     } catch (IllegalStateException e) {
       cl.getErr().println("error: " + e.getMessage());
       return 1;
@@ -109,7 +119,10 @@ final class ServeCommand implements Callable<Integer> {
     Profile p = s.profile();
     out.printf("Silent Refresh reference server — dialect %s — listening on %s%n", p.id(), s.baseUri());
     out.printf("  user: %s / %s%n", s.username(), s.password());
-    if (p == Profile.OAUTH2) out.printf("  client_id: %s%n", s.clientId());
+    if (p == Profile.OAUTH2) {
+      out.printf("  client_id: %s%s%n", s.clientId(), s.clientSecret() == null ? " (public client)"
+          : " (confidential: client_secret_basic or client_secret_post with the secret given; client_credentials allowed)");
+    }
     if (p == Profile.CODE_1002) out.printf("  client credential: %s%n", s.clientCredential());
     out.printf("  access tokens live %d s, refresh tokens %d s, rotation %s%s, grace %d s, refresh failure rate %s%n",
         accessTtl, refreshTtl, rotation, rotation.equals("on") ? " with reuse detection" : "", grace, failRefresh);

@@ -172,6 +172,25 @@ class CliTest {
     assertThat(out.toString()).contains("stopped.");
   }
 
+  @Test
+  void serveWithAClientSecretIsAConfidentialClientThatMayUseClientCredentials() throws Exception {
+    StringWriter out = new StringWriter();
+    CommandLine cl = Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), false);
+    ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
+        cl.execute("serve", "--dialect", "oauth2", "--port", "0", "--client-secret", "shh"));
+    org.awaitility.Awaitility.await().atMost(60, TimeUnit.SECONDS).until(() -> out.toString().contains("Press Ctrl-C"));
+    assertThat(out.toString()).contains("(confidential: client_secret_basic or client_secret_post");
+    String basic = java.util.Base64.getEncoder().encodeToString("demo-client:shh".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(serve.server.refreshUri())
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", "Basic " + basic)
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(reply.statusCode()).isEqualTo(200);
+    assertThat(reply.body()).contains("access_token");
+    serve.stop.countDown();
+    assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "bogus                                   | Unmatched argument",
@@ -187,6 +206,7 @@ class CliTest {
       "serve --dialect oauth2 --rotation maybe | --rotation must be on or off",
       "serve --dialect oauth2 --fail-refresh 2 | --fail-refresh must be between 0 and 1",
       "serve --dialect all                     | unknown dialect 'all'",
+      "serve --dialect code-401 --client-secret x | --client-secret needs --dialect oauth2",
   })
   void badUsageExitsTwoWithAOneLineErrorAndTheUsage(String args, String message) {
     Run r = run(args.trim().split("\\s+"));

@@ -55,7 +55,10 @@ class StarterTest {
   }
 
   private AuthServer server(Profile profile) {
-    AuthServer server = AuthServer.builder(profile).rotation(true).reuseDetection(true).grace(java.time.Duration.ZERO).start();
+    return open(AuthServer.builder(profile).rotation(true).reuseDetection(true).grace(java.time.Duration.ZERO).start());
+  }
+
+  private AuthServer open(AuthServer server) {
     open.add(server);
     return server;
   }
@@ -170,6 +173,53 @@ class StarterTest {
     assertThat(server.counters().refreshCalls()).isEqualTo(1);
     assertThat(server.counters().loginCalls()).isEqualTo(1);
     assertThat(server.counters().reuseDetected()).isZero();
+  }
+
+  @Test
+  void aConfidentialClientSignsInWithClientCredentialsAndRefreshesWithBasicOrPostAuthentication() throws Exception {
+    for (String authentication : List.of("client-secret-basic", "client-secret-post")) {
+      AuthServer server = open(AuthServer.builder(Profile.OAUTH2).clientSecret("top secret:+&").rotation(true)
+          .reuseDetection(true).grace(java.time.Duration.ZERO).start());
+      String p = "silent-refresh.sessions.svc.";
+      ConfigurableApplicationContext context = app(App.class,
+          p + "refresh-url=" + server.refreshUri(),
+          p + "client-id=" + server.clientId(),
+          p + "client-secret=" + server.clientSecret(),
+          p + "client-authentication=" + authentication,
+          p + "scope=" + server.baseUri(),
+          p + "login.grant=client-credentials",
+          p + "login.scope=read write",
+          "silent-refresh.clients.rest-client=svc");
+      RestClient client = context.getBean(RestClient.Builder.class).build();
+      String me = server.apiUri("/api/me").toString();
+      assertThat(concurrently(8, 32, () -> client.get().uri(me).retrieve().body(String.class))).isZero();
+      server.expireAccessTokens();
+      assertThat(concurrently(8, 32, () -> client.get().uri(me).retrieve().body(String.class))).isZero();
+      assertThat(server.counters().loginCalls()).as(authentication).isEqualTo(1);
+      assertThat(server.counters().refreshSucceeded()).as(authentication).isEqualTo(1);
+
+      server.revokeAllRefreshTokens(); // the refresh token dies: the client signs in again by itself
+      server.expireAccessTokens();
+      assertThat(concurrently(8, 32, () -> client.get().uri(me).retrieve().body(String.class))).isZero();
+      assertThat(server.counters().loginCalls()).as(authentication).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aWrongClientSecretFailsTheCallWithTheReasonAndNoSecret() throws Exception {
+    AuthServer server = open(AuthServer.builder(Profile.OAUTH2).clientSecret("right").start());
+    String p = "silent-refresh.sessions.svc.";
+    ConfigurableApplicationContext context = app(App.class, p + "refresh-url=" + server.refreshUri(),
+        p + "client-id=" + server.clientId(), p + "client-secret=wrong-secret-value", p + "scope=" + server.baseUri(),
+        p + "login.grant=client-credentials", p + "login-timeout=5s", "silent-refresh.clients.rest-client=svc");
+    RestClient client = context.getBean(RestClient.Builder.class).build();
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() ->
+        client.get().uri(server.apiUri("/api/me")).retrieve().body(String.class));
+    assertThat(failure).isInstanceOf(org.springframework.web.client.ResourceAccessException.class);
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = failure; t != null; t = t.getCause()) all.append(t).append('\n');
+    assertThat(all).contains("LoginRequiredException").doesNotContain("wrong-secret-value");
+    assertThat(server.counters().apiRequests()).isZero(); // nothing sent without a session
   }
 
   @Test

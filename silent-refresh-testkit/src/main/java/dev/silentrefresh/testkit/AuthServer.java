@@ -50,7 +50,7 @@ public final class AuthServer implements AutoCloseable {
     boolean rotation = b.rotation && profile != Profile.PUT_BEARER; // PUT_BEARER's protocol keeps the token
     this.refreshTokens = new RefreshTokenStore(random, b.clock, b.refreshTtl, rotation, b.reuseDetection, b.grace,
         b.sessionMax, counters);
-    ServerProtocol protocol = ServerProtocol.of(profile, b.clientId, b.clientCredential);
+    ServerProtocol protocol = ServerProtocol.of(profile, b.clientId, b.clientSecret, b.clientCredential);
     Map<String, String> users = b.users.isEmpty() ? Map.of("demo", "demo-password") : Map.copyOf(b.users);
     this.logic = new AuthLogic(protocol, accessTokens, refreshTokens, users, b.clock, new EnumMap<>(b.latency),
         counters, faults, pauser, streams);
@@ -148,6 +148,11 @@ public final class AuthServer implements AutoCloseable {
   /** The OAuth2 {@code client_id} the server expects. */
   public String clientId() {
     return config.clientId;
+  }
+
+  /** The {@link Profile#OAUTH2} client secret, or null for a public client (see {@link Builder#clientSecret}). */
+  public @org.jspecify.annotations.Nullable String clientSecret() {
+    return config.clientSecret;
   }
 
   /** The client credential {@link Profile#CODE_1002} expects in the refresh body's {@code authorization}. */
@@ -260,6 +265,7 @@ public final class AuthServer implements AutoCloseable {
     private final Map<String, String> users = new LinkedHashMap<>();
     private String clientId = "demo-client";
     private String clientCredential = "demo-app-credential";
+    private String clientSecret;
     private final Map<Endpoint, Duration> latency = new EnumMap<>(Endpoint.class);
 
     private Builder(Profile profile) {
@@ -349,6 +355,21 @@ public final class AuthServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Makes the {@link Profile#OAUTH2} client confidential (default: a public client, identified by
+     * {@code client_id} alone): the token endpoint then requires the client to authenticate with this secret,
+     * by {@code client_secret_basic} ({@code Authorization: Basic}, id and secret form-encoded, RFC 6749
+     * §2.3.1) or {@code client_secret_post} (form fields {@code client_id} and {@code client_secret}); a wrong
+     * or missing one is answered 401 {@code invalid_client}, both at once 400 {@code invalid_request}. It also
+     * allows the {@code client_credentials} grant (RFC 6749 §4.4), which signs the client in as itself (the
+     * client id is the user) and, unlike what §4.4.3 recommends, returns a refresh token too, so that
+     * refreshing and rotation can be exercised with it.
+     */
+    public Builder clientSecret(String clientSecret) {
+      this.clientSecret = nonEmpty(clientSecret, "clientSecret");
+      return this;
+    }
+
     /** The {@link Profile#CODE_1002} client credential (default {@code demo-app-credential}). */
     public Builder clientCredential(String clientCredential) {
       this.clientCredential = nonEmpty(clientCredential, "clientCredential");
@@ -389,6 +410,7 @@ public final class AuthServer implements AutoCloseable {
       b.users.putAll(users);
       b.clientId = clientId;
       b.clientCredential = clientCredential;
+      b.clientSecret = clientSecret;
       b.latency.putAll(latency);
       return b;
     }

@@ -1,14 +1,23 @@
 package dev.silentrefresh.testkit;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.Map;
 
-/** {@link Profile#OAUTH2}: RFC 6749/6750 style. */
+/**
+ * {@link Profile#OAUTH2}: RFC 6749/6750 style. A public client is identified by {@code client_id}; a confidential
+ * one (a secret is set) authenticates with {@code client_secret_basic} or {@code client_secret_post}.
+ */
 final class OAuth2Protocol extends ServerProtocol {
   private static final String TOKEN_PATH = "/oauth/token";
   private final String clientId;
+  private final byte[] clientSecret;
 
-  OAuth2Protocol(String clientId) {
+  OAuth2Protocol(String clientId, String clientSecret) {
     this.clientId = clientId;
+    this.clientSecret = clientSecret == null ? null : clientSecret.getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -36,6 +45,9 @@ final class OAuth2Protocol extends ServerProtocol {
     if ("refresh_token".equals(grant)) {
       return Route.to(Endpoint.REFRESH);
     }
+    if ("client_credentials".equals(grant)) {
+      return Route.to(Endpoint.LOGIN);
+    }
     return Route.answer(grant == null
         ? error(400, "invalid_request", "grant_type is missing")
         : Reply.json(400, "{\"error\":\"unsupported_grant_type\"}"));
@@ -44,19 +56,69 @@ final class OAuth2Protocol extends ServerProtocol {
   @Override
   LoginRequest login(HttpCall call) {
     Map<String, String> form = call.form();
-    if (!clientId.equals(form.get("client_id"))) {
-      return new LoginRequest(null, null, invalidClient());
+    Reply refused = authenticateClient(call);
+    if (refused != null) {
+      return new LoginRequest(null, null, refused);
+    }
+    if ("client_credentials".equals(form.get("grant_type"))) {
+      if (clientSecret == null) {
+        return new LoginRequest(null, null, error(400, "unauthorized_client", "a public client cannot use client_credentials"));
+      }
+      return new LoginRequest(clientId, null, null, true);
     }
     return new LoginRequest(form.get("username"), form.get("password"), null);
   }
 
   @Override
   RefreshRequest refresh(HttpCall call) {
-    Map<String, String> form = call.form();
-    if (!clientId.equals(form.get("client_id"))) {
-      return new RefreshRequest(null, invalidClient());
+    Reply refused = authenticateClient(call);
+    if (refused != null) {
+      return new RefreshRequest(null, refused);
     }
-    return new RefreshRequest(form.get("refresh_token"), null);
+    return new RefreshRequest(call.form().get("refresh_token"), null);
+  }
+
+  /** Null when the client is who it says (RFC 6749 §2.3.1), else the reply refusing it. Never logs the secret. */
+  private Reply authenticateClient(HttpCall call) {
+    Map<String, String> form = call.form();
+    String authorization = call.header("Authorization");
+    boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
+    if (clientSecret == null) {
+      return clientId.equals(form.get("client_id")) ? null : invalidClient();
+    }
+    boolean post = form.containsKey("client_secret");
+    if (basic && post) {
+      return error(400, "invalid_request", "use one client authentication method, not two");
+    }
+    if (basic) {
+      String[] pair = basicPair(authorization.substring(6).trim());
+      boolean ok = pair != null && clientId.equals(pair[0]) && secretMatches(pair[1])
+          && (form.get("client_id") == null || clientId.equals(form.get("client_id")));
+      return ok ? null : invalidClient().withHeader("WWW-Authenticate", "Basic realm=\"silent-refresh\"");
+    }
+    if (post) {
+      return clientId.equals(form.get("client_id")) && secretMatches(form.get("client_secret")) ? null : invalidClient();
+    }
+    return invalidClient();
+  }
+
+  /** {@code [id, secret]} from a Basic credential (each form-decoded), or null when malformed. */
+  private static String[] basicPair(String encoded) {
+    try {
+      String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      if (colon < 0) {
+        return null;
+      }
+      return new String[] {URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+          URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private boolean secretMatches(String presented) {
+    return presented != null && MessageDigest.isEqual(clientSecret, presented.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

@@ -44,16 +44,26 @@ abstract class ServerProtocol {
     }
   }
 
-  /** What a login request presented; {@code rejection} set when it is refused before the password check. */
+  /**
+   * What a login request presented; {@code rejection} set when it is refused before the password check.
+   * {@code clientOnly}: an authenticated client signing in as itself (OAuth2 {@code client_credentials}), with
+   * no password to check; {@code username} is then the client id.
+   */
   static final class LoginRequest {
     final String username;
     final String password;
     final Reply rejection;
+    final boolean clientOnly;
 
     LoginRequest(String username, String password, Reply rejection) {
+      this(username, password, rejection, false);
+    }
+
+    LoginRequest(String username, String password, Reply rejection, boolean clientOnly) {
       this.username = username;
       this.password = password;
       this.rejection = rejection;
+      this.clientOnly = clientOnly;
     }
   }
 
@@ -68,10 +78,10 @@ abstract class ServerProtocol {
     }
   }
 
-  static ServerProtocol of(Profile profile, String clientId, String clientCredential) {
+  static ServerProtocol of(Profile profile, String clientId, String clientSecret, String clientCredential) {
     switch (profile) {
       case OAUTH2:
-        return new OAuth2Protocol(clientId);
+        return new OAuth2Protocol(clientId, clientSecret);
       case PUT_BEARER:
         return new PutBearerProtocol();
       case CODE_1002:

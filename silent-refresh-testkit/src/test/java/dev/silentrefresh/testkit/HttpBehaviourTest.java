@@ -113,8 +113,13 @@ class HttpBehaviourTest extends ServerTestBase {
     assertThat(s.counters().refreshCalls()).isEqualTo(2);
     assertThat(s.counters().refreshRejected()).isZero();
 
-    HttpResponse<String> unsupported = Wire.send(Wire.postForm(s.refreshUri(),
+    HttpResponse<String> publicClient = Wire.send(Wire.postForm(s.refreshUri(),
         "grant_type=client_credentials&client_id=my-spa"));
+    assertThat(publicClient.statusCode()).isEqualTo(400);
+    assertThat(Wire.json(publicClient).get("error").asText()).isEqualTo("unauthorized_client"); // RFC 6749 §5.2
+
+    HttpResponse<String> unsupported = Wire.send(Wire.postForm(s.refreshUri(),
+        "grant_type=urn:ietf:params:oauth:grant-type:device_code&client_id=my-spa"));
     assertThat(unsupported.statusCode()).isEqualTo(400);
     assertThat(Wire.json(unsupported)).isEqualTo(Wire.json("{\"error\":\"unsupported_grant_type\"}"));
 
