@@ -273,16 +273,23 @@ public final class SilentRefreshSessions {
 
   private static Duration positive(String property, Duration d) {
     if (d == null || d.isNegative() || d.isZero()) {
-      throw new InvalidSessionPropertyException(property, "must be a positive duration, e.g. 10s, not " + d);
+      throw new InvalidSessionPropertyException(property, "must be a positive duration, e.g. 10s, not " + show(d));
     }
     return d;
   }
 
   private static Duration nonNegative(String property, Duration d) {
     if (d == null || d.isNegative()) {
-      throw new InvalidSessionPropertyException(property, "must be zero or a positive duration, e.g. 10s, not " + d);
+      throw new InvalidSessionPropertyException(property, "must be zero or a positive duration, e.g. 10s, not " + show(d));
     }
     return d;
+  }
+
+  /** A duration as it is written in properties: {@code -3s}, {@code 250ms}. */
+  private static String show(@Nullable Duration d) {
+    if (d == null) return "nothing";
+    long millis = d.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 
   @Override

@@ -55,7 +55,7 @@ class BadPropertiesTest {
         Arguments.of(S + "dialect", "unknown dialect 'oauth3'", new String[] {S + "dialect=oauth3"}),
         Arguments.of(S + "refresh-url", "absolute http or https URL", new String[] {S + "refresh-url=auth.example.com/token"}),
         Arguments.of(S + "refresh-url", "is required", new String[] {S + "refresh-url=-"}),
-        Arguments.of(S + "refresh-timeout", "positive duration", new String[] {S + "refresh-timeout=-5s"}),
+        Arguments.of(S + "refresh-timeout", "must be a positive duration, e.g. 10s, not -5s", new String[] {S + "refresh-timeout=-5s"}),
         Arguments.of(S + "blocking-margin", "zero or a positive", new String[] {S + "blocking-margin=-1ms"}),
         Arguments.of(S + "retry.max-attempts", "at least 1", new String[] {S + "retry.max-attempts=0"}),
         Arguments.of("silent-refresh.clients.rest-client", "names session 'github', but the sessions are api",
