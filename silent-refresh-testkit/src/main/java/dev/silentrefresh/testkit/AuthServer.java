@@ -91,14 +91,18 @@ public final class AuthServer implements AutoCloseable {
     return new Builder(profile);
   }
 
-  /** The profile this server speaks. */
   /**
    * The client side of this server's protocol: the core {@link dev.silentrefresh.Dialect} preset for its
    * profile, pointed at its refresh endpoint (with its client id or credential where the profile has one).
+   * For a confidential {@link Profile#OAUTH2} client (a {@link Builder#clientSecret} is set) it is
+   * {@link dev.silentrefresh.Dialect#oauth2ClientSecretBasic}; use
+   * {@link dev.silentrefresh.Dialect#oauth2ClientSecretPost} with {@link #clientSecret()} for the other method.
    */
   public dev.silentrefresh.Dialect dialect() {
     switch (profile) {
-      case OAUTH2: return dev.silentrefresh.Dialect.oauth2(refreshUri(), clientId());
+      case OAUTH2: return config.clientSecret == null
+          ? dev.silentrefresh.Dialect.oauth2(refreshUri(), clientId())
+          : dev.silentrefresh.Dialect.oauth2ClientSecretBasic(refreshUri(), clientId(), config.clientSecret);
       case PUT_BEARER: return dev.silentrefresh.Dialect.putBearer(refreshUri());
       case CODE_1002: return dev.silentrefresh.Dialect.code1002(refreshUri(), clientCredential());
       case CODE_50014: return dev.silentrefresh.Dialect.code50014(refreshUri());
@@ -107,6 +111,7 @@ public final class AuthServer implements AutoCloseable {
     }
   }
 
+  /** The profile this server speaks. */
   public Profile profile() {
     return profile;
   }
