@@ -1,0 +1,401 @@
+package dev.silentrefresh.redis;
+
+import dev.silentrefresh.StoredTokens;
+import dev.silentrefresh.TokenStore;
+import dev.silentrefresh.Tokens;
+import dev.silentrefresh.spi.RefreshLock;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.crypto.SecretKey;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A session kept in Redis and shared by every process that names the same session: a {@link TokenStore} whose
+ * compare-and-set runs as one Lua script on the server, and a {@link RefreshLock} for the whole fleet, so that
+ * however many processes share the session, one refreshes per expiry and the others adopt its tokens.
+ *
+ * <pre>{@code
+ * RedisClient redis = RedisClient.create("redis://127.0.0.1:6379");
+ * RedisTokenStore store = RedisTokenStore.builder(redis, "reporting").build();
+ * TokenSession session = TokenSession.builder(dialect, transport).store(store).build(); // the lock comes with it
+ * }</pre>
+ *
+ * <p><b>Keys</b> ({@code prefix} default {@code silent-refresh:}): {@code <prefix>{<session>}:tokens}, a hash
+ * of the version {@code v} and the tokens {@code t}; {@code <prefix>{<session>}:lock}, the lock's owner; and
+ * the channel {@code <prefix>{<session>}:events}. The braces are a hash tag: both keys live in one slot, so the
+ * scripts run on Redis Cluster too. Versions only grow; a sign-out removes the tokens and moves the version on.
+ *
+ * <p><b>The lock</b> is held under a random owner token with a lease ({@link Builder#lease}, default 60 s:
+ * longer than a refresh's deadline), renewed every third of it while held, and released only by its owner. A
+ * holder whose lease lapsed (a paused or dead process) cannot overwrite a newer session: every write is a
+ * compare-and-set on the version, which is the fence. Waiters are woken by a message on the channel when the
+ * lock is released or the session written, and poll ({@link Builder#pollInterval}) in case a message is lost.
+ *
+ * <p><b>Encryption at rest</b> ({@link Builder#encryptionKey}): AES-GCM with your key, bound to the Redis key.
+ * A wrong key, a changed value, or a value that is not a Silent Refresh session is a clear {@link IOException}
+ * naming the Redis key; nothing is overwritten (a sign-in too refuses to replace what it cannot read: delete
+ * the key to start over).
+ *
+ * <p>Threads: every method may be called from any thread; reads and writes block on Redis (on the session's
+ * executor, never an event loop). One daemon thread renews leases. {@link #close()} closes the connections this
+ * store opened, and the client when the store made it ({@link #builder(String, String)}), never one you passed in.
+ */
+public final class RedisTokenStore implements TokenStore, RefreshLock, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(RedisTokenStore.class.getName());
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** KEYS[1] hash; ARGV[1] expected version, ARGV[2] tokens ('' = none), ARGV[3] channel. New version, or -1. */
+  private static final String COMPARE_AND_SET = String.join("\n",
+      "local t = redis.call('TYPE', KEYS[1])['ok']",
+      "if t ~= 'none' and t ~= 'hash' then return redis.error_reply('WRONGTYPE ' .. t) end",
+      "local v = redis.call('HGET', KEYS[1], 'v')",
+      "if not v then v = '0' end",
+      "if v ~= ARGV[1] then return -1 end",
+      "local n = tonumber(v) + 1",
+      "if ARGV[2] == '' then redis.call('HDEL', KEYS[1], 't') else redis.call('HSET', KEYS[1], 't', ARGV[2]) end",
+      "redis.call('HSET', KEYS[1], 'v', tostring(n))",
+      "redis.call('PUBLISH', ARGV[3], 'written ' .. n)",
+      "return n");
+  /** KEYS[1] lock; ARGV[1] owner, ARGV[2] channel. 1 when released. */
+  private static final String RELEASE = String.join("\n",
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then",
+      "  redis.call('DEL', KEYS[1])",
+      "  redis.call('PUBLISH', ARGV[2], 'released')",
+      "  return 1",
+      "end",
+      "return 0");
+  /** KEYS[1] lock; ARGV[1] owner, ARGV[2] lease millis. 1 when still ours. */
+  private static final String RENEW = String.join("\n",
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then",
+      "  return redis.call('PEXPIRE', KEYS[1], ARGV[2])",
+      "end",
+      "return 0");
+
+  private final String address;
+  private final String tokensKey;
+  private final String lockKey;
+  private final String channel;
+  private final StoredForm form;
+  private final Duration lease;
+  private final Duration pollInterval;
+  private final StatefulRedisConnection<String, String> connection;
+  private final StatefulRedisPubSubConnection<String, String> events;
+  private final Object wakeUp = new Object();
+  private final ScheduledExecutorService renewals;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final @Nullable RedisClient ownedClient;
+
+  private RedisTokenStore(Builder b) {
+    this.address = b.address;
+    this.ownedClient = b.ownsClient ? b.client : null;
+    String base = b.keyPrefix + "{" + b.session + "}:";
+    this.tokensKey = base + "tokens";
+    this.lockKey = base + "lock";
+    this.channel = base + "events";
+    this.form = new StoredForm(tokensKey, b.encryptionKey);
+    this.lease = b.lease;
+    this.pollInterval = b.pollInterval;
+    try {
+      this.connection = b.client.connect();
+    } catch (RedisException e) {
+      if (ownedClient != null) ownedClient.shutdown();
+      throw new IllegalStateException("cannot reach Redis at " + address + ": " + rootMessage(e), e);
+    }
+    try {
+      this.events = b.client.connectPubSub();
+      events.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String ch, String message) {
+          synchronized (wakeUp) {
+            wakeUp.notifyAll();
+          }
+        }
+      });
+      events.sync().subscribe(channel);
+    } catch (RedisException e) {
+      connection.close();
+      if (ownedClient != null) ownedClient.shutdown();
+      throw new IllegalStateException("cannot subscribe to Redis at " + address + ": " + rootMessage(e), e);
+    }
+    this.renewals = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "silent-refresh-redis-lease");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * A store for the session called {@code session} (the same name in every process that shares it; letters,
+   * digits, {@code -_.:}) on {@code client}, which stays yours to close.
+   */
+  public static Builder builder(RedisClient client, String session) {
+    return new Builder(client, session, "Redis", false);
+  }
+
+  /**
+   * A store for the session called {@code session} on the Redis at {@code uri} (e.g.
+   * {@code redis://127.0.0.1:6379}); the store owns its client and closes it with itself.
+   */
+  public static Builder builder(String uri, String session) {
+    RedisURI parsed;
+    try {
+      parsed = RedisURI.create(uri);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a Redis URI (redis://host:port): " + e.getMessage());
+    }
+    return new Builder(RedisClient.create(parsed), session, "redis://" + parsed.getHost() + ":" + parsed.getPort(), true);
+  }
+
+  private RedisCommands<String, String> redis() {
+    return connection.sync();
+  }
+
+  @Override
+  public StoredTokens read() throws IOException {
+    List<io.lettuce.core.KeyValue<String, String>> fields;
+    try {
+      fields = redis().hmget(tokensKey, "v", "t");
+    } catch (RedisException e) {
+      throw failure("read", e);
+    }
+    String v = fields.get(0).getValueOrElse(null);
+    String t = fields.get(1).getValueOrElse(null);
+    if (v == null && t == null) return StoredTokens.empty();
+    long version;
+    try {
+      version = Long.parseLong(v == null ? "" : v);
+    } catch (NumberFormatException e) {
+      throw new IOException("Redis key " + tokensKey + " holds something that is not a Silent Refresh session (no version)");
+    }
+    return new StoredTokens(t == null ? null : form.read(t), version);
+  }
+
+  @Override
+  public @Nullable StoredTokens replace(long expectedVersion, Tokens next) throws IOException {
+    if (next == null) throw new IllegalArgumentException("tokens are null");
+    return write(expectedVersion, next);
+  }
+
+  @Override
+  public @Nullable StoredTokens clear(long expectedVersion) throws IOException {
+    return write(expectedVersion, null);
+  }
+
+  /** A sign-in or sign-out replaces only what this store can read: never another application's value. */
+  @Override
+  public StoredTokens overwrite(@Nullable Tokens next) throws IOException {
+    for (;;) {
+      StoredTokens current = read(); // throws on a wrong key, a foreign or damaged value: nothing is overwritten
+      StoredTokens written = write(current.version(), next);
+      if (written != null) return written;
+    }
+  }
+
+  private @Nullable StoredTokens write(long expectedVersion, @Nullable Tokens next) throws IOException {
+    String value = next == null ? "" : form.write(next);
+    Long version;
+    try {
+      version = redis().eval(COMPARE_AND_SET, ScriptOutputType.INTEGER, new String[] {tokensKey},
+          Long.toString(expectedVersion), value, channel);
+    } catch (RedisException e) {
+      throw failure("write", e);
+    }
+    if (version == null || version < 0) return null;
+    return new StoredTokens(next, version);
+  }
+
+  @Override
+  public @Nullable Lease acquire(Duration timeout) throws IOException, InterruptedException {
+    String owner = HexFormat.of().formatHex(randomBytes());
+    long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+    for (;;) {
+      String ok;
+      try {
+        ok = redis().set(lockKey, owner, SetArgs.Builder.nx().px(lease.toMillis()));
+      } catch (RedisException e) {
+        throw failure("take the refresh lock at", e);
+      }
+      if ("OK".equals(ok)) return new Held(owner);
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return null;
+      long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, pollInterval.toMillis());
+      synchronized (wakeUp) {
+        wakeUp.wait(Math.max(1, wait)); // a release or a write on the channel wakes us sooner
+      }
+    }
+  }
+
+  /** The lock, held: renewed every third of the lease until closed. */
+  private final class Held implements Lease {
+    private final String owner;
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final ScheduledFuture<?> renewal;
+
+    Held(String owner) {
+      this.owner = owner;
+      long every = Math.max(1, lease.toMillis() / 3);
+      this.renewal = renewals.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void renew() {
+      try {
+        Long still = redis().eval(RENEW, ScriptOutputType.INTEGER, new String[] {lockKey}, owner,
+            Long.toString(lease.toMillis()));
+        if (still == null || still == 0) {
+          LOG.warning("the refresh lock at Redis key " + lockKey + " lapsed while held; the store's version still"
+              + " fences every write");
+          renewal.cancel(false);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "could not renew the refresh lock at " + lockKey, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!released.compareAndSet(false, true)) return;
+      renewal.cancel(false);
+      try {
+        redis().eval(RELEASE, ScriptOutputType.INTEGER, new String[] {lockKey}, owner, channel);
+      } catch (RuntimeException e) {
+        LOG.warning("could not release the refresh lock at Redis key " + lockKey + " (" + rootMessage(e)
+            + "); it lapses with its lease");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "RedisTokenStore.Lease{" + lockKey + '}';
+    }
+  }
+
+  private IOException failure(String what, RedisException e) {
+    String message = rootMessage(e);
+    if (message != null && message.startsWith("WRONGTYPE")) {
+      return new IOException("Redis key " + tokensKey + " holds a value of another type, not a Silent Refresh"
+          + " session (" + message + ")", e);
+    }
+    return new IOException("cannot " + what + " the session in Redis at " + address + " (" + tokensKey + "): " + message, e);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+    String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    return m.replaceAll("(?i)(auth|password)\\S*\\s+\\S+", "$1 <redacted>");
+  }
+
+  private static byte[] randomBytes() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  /** Closes this store's connections and its lease thread (a held lease lapses with its lease). */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) return;
+    renewals.shutdownNow();
+    events.close();
+    connection.close();
+    if (ownedClient != null) ownedClient.shutdown();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisTokenStore{" + address + " " + tokensKey + '}';
+  }
+
+  /** Builds a {@link RedisTokenStore}. */
+  public static final class Builder {
+    private final RedisClient client;
+    private final String session;
+    private final String address;
+    private String keyPrefix = "silent-refresh:";
+    private @Nullable SecretKey encryptionKey;
+    private Duration lease = Duration.ofSeconds(60);
+    private Duration pollInterval = Duration.ofMillis(200);
+
+    private final boolean ownsClient;
+
+    private Builder(RedisClient client, String session, String address, boolean ownsClient) {
+      if (client == null) throw new IllegalArgumentException("client is null");
+      if (session == null || !session.matches("[A-Za-z0-9_.:-]{1,200}")) {
+        if (ownsClient) client.shutdown();
+        throw new IllegalArgumentException("session name must be 1 to 200 of letters, digits, '_', '.', ':', '-'");
+      }
+      this.client = client;
+      this.session = session;
+      this.address = address;
+      this.ownsClient = ownsClient;
+    }
+
+    /** Prefix of every key (default {@code silent-refresh:}); may be empty. */
+    public Builder keyPrefix(String prefix) {
+      if (prefix == null || prefix.contains("{") || prefix.contains("}")) {
+        throw new IllegalArgumentException("keyPrefix must not be null nor contain braces");
+      }
+      this.keyPrefix = prefix;
+      return this;
+    }
+
+    /** Encrypts the tokens at rest with AES-GCM under {@code key} (AES, 128, 192 or 256 bits). */
+    public Builder encryptionKey(SecretKey key) {
+      if (key == null || !"AES".equalsIgnoreCase(key.getAlgorithm()) || key.getEncoded() == null) {
+        throw new IllegalArgumentException("encryptionKey must be an AES key");
+      }
+      int bits = key.getEncoded().length * 8;
+      if (bits != 128 && bits != 192 && bits != 256) {
+        throw new IllegalArgumentException("encryptionKey must have 128, 192 or 256 bits, not " + bits);
+      }
+      this.encryptionKey = key;
+      return this;
+    }
+
+    /**
+     * How long the refresh lock is held without renewal (default 60 s). Keep it longer than the session's
+     * refresh deadline (40 s by default): a process that dies holding it blocks the others this long at most.
+     */
+    public Builder lease(Duration lease) {
+      if (lease == null || lease.toMillis() < 100) throw new IllegalArgumentException("lease must be at least 100 ms");
+      this.lease = lease;
+      return this;
+    }
+
+    /** How often a waiter looks at the lock when no message woke it (default 200 ms). */
+    public Builder pollInterval(Duration interval) {
+      if (interval == null || interval.toMillis() < 1) throw new IllegalArgumentException("pollInterval must be at least 1 ms");
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * Connects and subscribes.
+     *
+     * @throws IllegalStateException Redis cannot be reached; the message names its address
+     */
+    public RedisTokenStore build() {
+      return new RedisTokenStore(this);
+    }
+
+  }
+}
