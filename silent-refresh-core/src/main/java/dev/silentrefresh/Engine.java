@@ -11,6 +11,7 @@ import dev.silentrefresh.internal.Scheduler;
 import dev.silentrefresh.internal.TokenLifetime;
 import dev.silentrefresh.spi.Exchange;
 import dev.silentrefresh.spi.RefreshLock;
+import dev.silentrefresh.spi.StoreChanges;
 import dev.silentrefresh.spi.RefreshReply;
 import dev.silentrefresh.spi.RefreshRequest;
 import dev.silentrefresh.spi.RefreshTransport;
@@ -129,6 +130,8 @@ final class Engine implements SessionCalls {
     this.loginHandler = b.loginHandler;
     this.codec = new RefreshCodec(dialect, b.maxRefreshReplyBytes, refreshTimeout);
     this.executor = b.executor;
+    // last: every field is set before the store can call back
+    if (b.store instanceof StoreChanges) ((StoreChanges) b.store).subscribe(this::storeChanged);
   }
 
   // ---- SessionCalls: what adapters see -----------------------------------------------------------
@@ -249,6 +252,31 @@ final class Engine implements SessionCalls {
 
   int waitingForRefresh() {
     return waiting.get();
+  }
+
+  /**
+   * The store says it may have been written elsewhere: when it moved past what this session holds, take it —
+   * another process's refreshed tokens, or its sign-out (then requests here fail with {@code SIGNED_OUT} before
+   * they are sent). Runs on the executor; a failure to read changes nothing (the next refresh reads again).
+   */
+  private void storeChanged() {
+    Scheduler.run(executor, () -> {
+      Generation cur = held.get();
+      if (cur == null) return; // not loaded yet: the first use reads the store
+      if (inFlight.get() != null) return; // a refresh in the air reads the store itself (and may be the writer)
+      try {
+        StoredTokens latest = storeOp(store::read, "read");
+        if (latest.version() <= cur.version()) return;
+        Instant now = clock.instant();
+        Generation next = latest.isPresent() ? cur.next(latest, now, false, 0)
+            : cur.ended(latest, now, false, LoginRequiredException.Reason.SIGNED_OUT);
+        if (!held.advance(cur.epoch, next) || held.get() != next) return;
+        if (next.isPresent()) emit(l -> l.refreshed(next.tokens().expiresAt(), Duration.ZERO, true));
+        else emit(SessionListener::signedOut);
+      } catch (Throwable e) {
+        LOG.log(Level.FINE, "could not re-read the token store after a change elsewhere: " + describe(e));
+      }
+    });
   }
 
   /**
@@ -841,8 +869,9 @@ final class Engine implements SessionCalls {
     Generation next = advanceFor(flight, base, latest.isPresent() ? base.next(latest, now, false, 0)
         : base.ended(latest, now, false, LoginRequiredException.Reason.SIGNED_OUT));
     if (next == null) return;
-    if (next.isPresent()) landRefreshed(flight, next, true);
-    else failFlight(flight, ended(next));
+    if (!next.isPresent()) failFlight(flight, ended(next));
+    else if (held.get() == next) landRefreshed(flight, next, true);
+    else landFlight(flight, held.get()); // the store's change notice adopted it first, and told listeners
   }
 
 

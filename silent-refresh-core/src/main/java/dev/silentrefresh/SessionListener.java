@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Threads: refresh events ({@link #refreshStarted}, {@link #refreshed}, {@link #refreshFailed},
  * {@link #loginRequired}, {@link #reloggedIn}) run on the session's executor; {@link #signedIn} and {@link #signedOut} on the
- * thread that called {@code signIn}/{@code signOut}; {@link #rejectedReply}, {@link #replayed} and
- * {@link #replaySkipped} on the request's thread.
+ * thread that called {@code signIn}/{@code signOut} (a sign-out made in another process: on the executor);
+ * {@link #rejectedReply}, {@link #replayed} and {@link #replaySkipped} on the request's thread.
  */
 public interface SessionListener {
   /**
@@ -21,7 +21,11 @@ public interface SessionListener {
    */
   default void refreshStarted() {}
 
-  /** Tokens were refreshed (or adopted from the store, where another process had refreshed them). */
+  /**
+   * Tokens were refreshed (or adopted from the store, where another process had refreshed them; with a store
+   * that tells of changes, {@code dev.silentrefresh.spi.StoreChanges}, as soon as it wrote, with {@code took}
+   * zero).
+   */
   default void refreshed(@Nullable Instant newExpiry, Duration took, boolean adopted) {}
 
   /**
@@ -39,7 +43,10 @@ public interface SessionListener {
   /** {@link TokenSession#signIn} stored new tokens. */
   default void signedIn() {}
 
-  /** {@link TokenSession#signOut} removed the session. */
+  /**
+   * {@link TokenSession#signOut} removed the session — here, on the caller's thread, or in another process
+   * sharing a store that tells of changes ({@code dev.silentrefresh.spi.StoreChanges}), on the executor.
+   */
   default void signedOut() {}
 
   /**

@@ -4,6 +4,7 @@ import dev.silentrefresh.StoredTokens;
 import dev.silentrefresh.TokenStore;
 import dev.silentrefresh.Tokens;
 import dev.silentrefresh.spi.RefreshLock;
+import dev.silentrefresh.spi.StoreChanges;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
@@ -49,6 +50,8 @@ import org.jspecify.annotations.Nullable;
  * holder whose lease lapsed (a paused or dead process) cannot overwrite a newer session: every write is a
  * compare-and-set on the version, which is the fence. Waiters are woken by a message on the channel when the
  * lock is released or the session written, and poll ({@link Builder#pollInterval}) in case a message is lost.
+ * The same messages tell every session on the store that another process wrote ({@link StoreChanges}): a
+ * sign-out on one node ends the session on the others at once, before their next request is sent.
  *
  * <p><b>Encryption at rest</b> ({@link Builder#encryptionKey}): AES-GCM with your key, bound to the Redis key.
  * A wrong key, a changed value, or a value that is not a Silent Refresh session is a clear {@link IOException}
@@ -59,7 +62,7 @@ import org.jspecify.annotations.Nullable;
  * executor, never an event loop). One daemon thread renews leases. {@link #close()} closes the connections this
  * store opened, and the client when the store made it ({@link #builder(String, String)}), never one you passed in.
  */
-public final class RedisTokenStore implements TokenStore, RefreshLock, AutoCloseable {
+public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChanges, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RedisTokenStore.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -103,6 +106,7 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, AutoClose
   private final ScheduledExecutorService renewals;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final @Nullable RedisClient ownedClient;
+  private final java.util.List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private RedisTokenStore(Builder b) {
     this.address = b.address;
@@ -127,6 +131,15 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, AutoClose
         public void message(String ch, String message) {
           synchronized (wakeUp) {
             wakeUp.notifyAll();
+          }
+          if (message.startsWith("written")) {
+            for (Runnable l : changeListeners) {
+              try {
+                l.run();
+              } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "a change listener threw", e);
+              }
+            }
           }
         }
       });
@@ -221,6 +234,14 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, AutoClose
     }
     if (version == null || version < 0) return null;
     return new StoredTokens(next, version);
+  }
+
+  /** Calls {@code listener} on Lettuce's event thread whenever any process writes this session. */
+  @Override
+  public AutoCloseable subscribe(Runnable listener) {
+    if (listener == null) throw new IllegalArgumentException("listener is null");
+    changeListeners.add(listener);
+    return () -> changeListeners.remove(listener);
   }
 
   @Override
