@@ -256,8 +256,8 @@ final class Engine implements SessionCalls {
 
   /**
    * The store says it may have been written elsewhere: when it moved past what this session holds, take it —
-   * another process's refreshed tokens, or its sign-out (then requests here fail with {@code SIGNED_OUT} before
-   * they are sent). Runs on the executor; a failure to read changes nothing (the next refresh reads again).
+   * another process's refreshed tokens, or its sign-out (then requests here fail with
+   * {@link LoginRequiredException} before they are sent, as after a local sign-out). Runs on the executor; a failure to read changes nothing (the next refresh reads again).
    */
   private void storeChanged() {
     Scheduler.run(executor, () -> {
