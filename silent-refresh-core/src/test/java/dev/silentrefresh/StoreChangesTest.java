@@ -25,23 +25,13 @@ import org.junit.jupiter.api.Test;
  */
 class StoreChangesTest {
   /** An in-memory store shared by "processes", which can tell its subscribers that someone wrote. */
-  static final class NoticingStore implements TokenStore, StoreChanges {
-    final TokenStore inner = TokenStore.inMemory();
+  static final class NoticingStore extends TokenSessionTest.DelegatingStore implements StoreChanges {
+    final TokenStore inner;
     final List<Runnable> subscribers = new CopyOnWriteArrayList<>();
 
-    @Override
-    public StoredTokens read() throws IOException {
-      return inner.read();
-    }
-
-    @Override
-    public StoredTokens replace(long expectedVersion, Tokens next) throws IOException {
-      return inner.replace(expectedVersion, next);
-    }
-
-    @Override
-    public StoredTokens clear(long expectedVersion) throws IOException {
-      return inner.clear(expectedVersion);
+    NoticingStore(TokenStore inner) {
+      super(inner);
+      this.inner = inner;
     }
 
     @Override
@@ -59,7 +49,7 @@ class StoreChangesTest {
     }
   }
 
-  private final NoticingStore store = new NoticingStore();
+  private final NoticingStore store = new NoticingStore(TokenStore.inMemory());
   private final Transport server = new Transport();
   private final Api api = new Api();
   private final AtomicInteger adopted = new AtomicInteger();
