@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The algorithm of a {@link TokenSession} (docs/DESIGN.md, "The algorithm"): which token a request
@@ -105,6 +106,8 @@ final class Engine implements SessionCalls {
   /** True when no scope was configured (the refresh endpoint's origin only): warn once about other origins. */
   private final boolean defaultScope;
   private final AtomicBoolean warnedOffScope = new AtomicBoolean();
+  /** The store's change notices to this session, or null when the store gives none. */
+  private final @Nullable AutoCloseable storeSubscription;
 
   Engine(TokenSession.Builder b, Set<URI> scope, List<SessionListener> listeners) {
     this.defaultScope = b.scope.isEmpty();
@@ -131,7 +134,18 @@ final class Engine implements SessionCalls {
     this.codec = new RefreshCodec(dialect, b.maxRefreshReplyBytes, refreshTimeout);
     this.executor = b.executor;
     // last: every field is set before the store can call back
-    if (b.store instanceof StoreChanges) ((StoreChanges) b.store).subscribe(this::storeChanged);
+    this.storeSubscription = b.store instanceof StoreChanges ? ((StoreChanges) b.store).subscribe(this::storeChanged) : null;
+  }
+
+  /** Stops listening to the store's change notices (the session was dropped from a {@link TokenSessions}). */
+  void release() {
+    AutoCloseable subscription = storeSubscription;
+    if (subscription == null) return;
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "could not stop listening to the token store: " + describe(e));
+    }
   }
 
   // ---- SessionCalls: what adapters see -----------------------------------------------------------

@@ -112,6 +112,11 @@ public final class TokenSession {
     return engine.waitingForRefresh();
   }
 
+  /** Stops what ties this session to its store (its change notices); a {@link TokenSessions} calls it on eviction. */
+  void release() {
+    engine.release();
+  }
+
   @Override
   public String toString() {
     return "TokenSession{" + dialect.name() + ", scope=" + scope + '}';
