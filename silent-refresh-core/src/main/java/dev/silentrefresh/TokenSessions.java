@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -52,7 +53,7 @@ public final class TokenSessions {
   private final int maximumSize;
   private final @Nullable Duration idleTimeout;
   private final Clock clock;
-  private final ConcurrentHashMap<String, Entry> sessions = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Entry> sessions = new ConcurrentHashMap<>();
   private final AtomicLong nextSweepMillis = new AtomicLong();
   private final AtomicLong evictions = new AtomicLong();
 

@@ -93,6 +93,8 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
       "end",
       "return 0");
 
+  private final RedisLink link;
+  private final boolean ownsLink;
   private final String address;
   private final String tokensKey;
   private final String lockKey;
@@ -100,60 +102,63 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   private final StoredForm form;
   private final Duration lease;
   private final Duration pollInterval;
-  private final StatefulRedisConnection<String, String> connection;
-  private final StatefulRedisPubSubConnection<String, String> events;
   private final Object wakeUp = new Object();
-  private final ScheduledExecutorService renewals;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final @Nullable RedisClient ownedClient;
   private final java.util.List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Who needs the channel's messages now (change listeners, lock waiters); guarded by {@link #wakeUp}. */
+  private int channelUsers;
+  private boolean listening;
 
-  private RedisTokenStore(Builder b) {
-    this.address = b.address;
-    this.ownedClient = b.ownsClient ? b.client : null;
-    String base = b.keyPrefix + "{" + b.session + "}:";
+  RedisTokenStore(RedisLink link, boolean ownsLink, String session, RedisTokenStores.Builder settings) {
+    this.link = link;
+    this.ownsLink = ownsLink;
+    this.address = link.address;
+    String base = settings.keyPrefix + "{" + session + "}:";
     this.tokensKey = base + "tokens";
     this.lockKey = base + "lock";
     this.channel = base + "events";
-    this.form = new StoredForm(tokensKey, b.encryptionKey);
-    this.lease = b.lease;
-    this.pollInterval = b.pollInterval;
-    try {
-      this.connection = b.client.connect();
-    } catch (RedisException e) {
-      if (ownedClient != null) ownedClient.shutdown();
-      throw new IllegalStateException("cannot reach Redis at " + address + ": " + rootMessage(e), e);
+    this.form = new StoredForm(tokensKey, settings.encryptionKey);
+    this.lease = settings.lease;
+    this.pollInterval = settings.pollInterval;
+  }
+
+  /** A message on this session's channel: wake lock waiters; a write also tells the change listeners. */
+  private void onMessage(String message) {
+    synchronized (wakeUp) {
+      wakeUp.notifyAll();
     }
-    try {
-      this.events = b.client.connectPubSub();
-      events.addListener(new RedisPubSubAdapter<>() {
-        @Override
-        public void message(String ch, String message) {
-          synchronized (wakeUp) {
-            wakeUp.notifyAll();
-          }
-          if (message.startsWith("written")) {
-            for (Runnable l : changeListeners) {
-              try {
-                l.run();
-              } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "a change listener threw", e);
-              }
-            }
-          }
+    if (message.startsWith("written")) {
+      for (Runnable l : changeListeners) {
+        try {
+          l.run();
+        } catch (RuntimeException e) {
+          LOG.log(Level.FINE, "a change listener threw", e);
         }
-      });
-      events.sync().subscribe(channel);
-    } catch (RedisException e) {
-      connection.close();
-      if (ownedClient != null) ownedClient.shutdown();
-      throw new IllegalStateException("cannot subscribe to Redis at " + address + ": " + rootMessage(e), e);
+      }
     }
-    this.renewals = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "silent-refresh-redis-lease");
-      t.setDaemon(true);
-      return t;
-    });
+  }
+
+  /** Someone needs the channel's messages: subscribe when not yet (a failure leaves polling and the next try). */
+  private void useChannel() {
+    synchronized (wakeUp) {
+      channelUsers++;
+      if (listening || closed.get()) return;
+      try {
+        link.listen(channel, this::onMessage);
+        listening = true;
+      } catch (RedisException e) {
+        LOG.log(Level.FINE, "could not subscribe to " + channel + " at " + address + ": " + RedisLink.rootMessage(e));
+      }
+    }
+  }
+
+  /** Nobody needs the channel's messages any more: unsubscribe. */
+  private void leaveChannel() {
+    synchronized (wakeUp) {
+      if (--channelUsers > 0 || !listening) return;
+      listening = false;
+      link.unlisten(channel);
+    }
   }
 
   /**
@@ -161,25 +166,21 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
    * digits, {@code -_.:}) on {@code client}, which stays yours to close.
    */
   public static Builder builder(RedisClient client, String session) {
-    return new Builder(client, session, "Redis", false);
+    return new Builder(RedisTokenStores.builder(client), session);
   }
 
   /**
    * A store for the session called {@code session} on the Redis at {@code uri} (e.g.
    * {@code redis://127.0.0.1:6379}); the store owns its client and closes it with itself.
+   *
+   * @throws IllegalArgumentException {@code uri} is not a Redis URI
    */
   public static Builder builder(String uri, String session) {
-    RedisURI parsed;
-    try {
-      parsed = RedisURI.create(uri);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not a Redis URI (redis://host:port): " + e.getMessage());
-    }
-    return new Builder(RedisClient.create(parsed), session, "redis://" + parsed.getHost() + ":" + parsed.getPort(), true);
+    return new Builder(RedisTokenStores.builder(uri), session);
   }
 
   private RedisCommands<String, String> redis() {
-    return connection.sync();
+    return link.redis();
   }
 
   @Override
@@ -241,27 +242,41 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   public AutoCloseable subscribe(Runnable listener) {
     if (listener == null) throw new IllegalArgumentException("listener is null");
     changeListeners.add(listener);
-    return () -> changeListeners.remove(listener);
+    useChannel();
+    AtomicBoolean stopped = new AtomicBoolean();
+    return () -> {
+      if (stopped.compareAndSet(false, true) && changeListeners.remove(listener)) leaveChannel();
+    };
   }
 
   @Override
   public @Nullable Lease acquire(Duration timeout) throws IOException, InterruptedException {
     String owner = HexFormat.of().formatHex(randomBytes());
     long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-    for (;;) {
-      String ok;
-      try {
-        ok = redis().set(lockKey, owner, SetArgs.Builder.nx().px(lease.toMillis()));
-      } catch (RedisException e) {
-        throw failure("take the refresh lock at", e);
+    boolean onChannel = false;
+    try {
+      for (;;) {
+        String ok;
+        try {
+          ok = redis().set(lockKey, owner, SetArgs.Builder.nx().px(lease.toMillis()));
+        } catch (RedisException e) {
+          throw failure("take the refresh lock at", e);
+        }
+        if ("OK".equals(ok)) return new Held(owner);
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return null;
+        if (!onChannel) { // listen for the release before waiting (then look once more: it may have come already)
+          useChannel();
+          onChannel = true;
+          continue;
+        }
+        long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, pollInterval.toMillis());
+        synchronized (wakeUp) {
+          wakeUp.wait(Math.max(1, wait)); // a release or a write on the channel wakes us sooner
+        }
       }
-      if ("OK".equals(ok)) return new Held(owner);
-      long left = deadline - System.nanoTime();
-      if (left <= 0) return null;
-      long wait = Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, pollInterval.toMillis());
-      synchronized (wakeUp) {
-        wakeUp.wait(Math.max(1, wait)); // a release or a write on the channel wakes us sooner
-      }
+    } finally {
+      if (onChannel) leaveChannel();
     }
   }
 
@@ -274,7 +289,7 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     Held(String owner) {
       this.owner = owner;
       long every = Math.max(1, lease.toMillis() / 3);
-      this.renewal = renewals.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
+      this.renewal = link.renewals.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
     }
 
     private void renew() {
@@ -298,7 +313,7 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
       try {
         redis().eval(RELEASE, ScriptOutputType.INTEGER, new String[] {lockKey}, owner, channel);
       } catch (RuntimeException e) {
-        LOG.warning("could not release the refresh lock at Redis key " + lockKey + " (" + rootMessage(e)
+        LOG.warning("could not release the refresh lock at Redis key " + lockKey + " (" + RedisLink.rootMessage(e)
             + "); it lapses with its lease");
       }
     }
@@ -310,19 +325,12 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   }
 
   private IOException failure(String what, RedisException e) {
-    String message = rootMessage(e);
+    String message = RedisLink.rootMessage(e);
     if (message != null && message.startsWith("WRONGTYPE")) {
       return new IOException("Redis key " + tokensKey + " holds a value of another type, not a Silent Refresh"
           + " session (" + message + ")", e);
     }
     return new IOException("cannot " + what + " the session in Redis at " + address + " (" + tokensKey + "): " + message, e);
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-    String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-    return m.replaceAll("(?i)(auth|password)\\S*\\s+\\S+", "$1 <redacted>");
   }
 
   private static byte[] randomBytes() {
@@ -331,14 +339,19 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     return b;
   }
 
-  /** Closes this store's connections and its lease thread (a held lease lapses with its lease). */
+  /**
+   * Stops this store's messages; when it was built on its own ({@link #builder}), also closes its connections and
+   * lease thread, and the client when it made it. A held lease lapses with its lease.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
-    renewals.shutdownNow();
-    events.close();
-    connection.close();
-    if (ownedClient != null) ownedClient.shutdown();
+    changeListeners.clear();
+    synchronized (wakeUp) {
+      if (listening) link.unlisten(channel);
+      listening = false;
+    }
+    if (ownsLink) link.close();
   }
 
   @Override
@@ -346,49 +359,31 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     return "RedisTokenStore{" + address + " " + tokensKey + '}';
   }
 
-  /** Builds a {@link RedisTokenStore}. */
+  /** Builds a {@link RedisTokenStore} of its own (for many sessions on one connection: {@link RedisTokenStores}). */
   public static final class Builder {
-    private final RedisClient client;
+    private final RedisTokenStores.Builder settings;
     private final String session;
-    private final String address;
-    private String keyPrefix = "silent-refresh:";
-    private @Nullable SecretKey encryptionKey;
-    private Duration lease = Duration.ofSeconds(60);
-    private Duration pollInterval = Duration.ofMillis(200);
 
-    private final boolean ownsClient;
-
-    private Builder(RedisClient client, String session, String address, boolean ownsClient) {
-      if (client == null) throw new IllegalArgumentException("client is null");
-      if (session == null || !session.matches("[A-Za-z0-9_.:-]{1,200}")) {
-        if (ownsClient) client.shutdown();
-        throw new IllegalArgumentException("session name must be 1 to 200 of letters, digits, '_', '.', ':', '-'");
+    private Builder(RedisTokenStores.Builder settings, String session) {
+      try {
+        RedisTokenStores.checkSession(session);
+      } catch (IllegalArgumentException e) {
+        settings.discard();
+        throw e;
       }
-      this.client = client;
+      this.settings = settings;
       this.session = session;
-      this.address = address;
-      this.ownsClient = ownsClient;
     }
 
     /** Prefix of every key (default {@code silent-refresh:}); may be empty. */
     public Builder keyPrefix(String prefix) {
-      if (prefix == null || prefix.contains("{") || prefix.contains("}")) {
-        throw new IllegalArgumentException("keyPrefix must not be null nor contain braces");
-      }
-      this.keyPrefix = prefix;
+      settings.keyPrefix(prefix);
       return this;
     }
 
     /** Encrypts the tokens at rest with AES-GCM under {@code key} (AES, 128, 192 or 256 bits). */
     public Builder encryptionKey(SecretKey key) {
-      if (key == null || !"AES".equalsIgnoreCase(key.getAlgorithm()) || key.getEncoded() == null) {
-        throw new IllegalArgumentException("encryptionKey must be an AES key");
-      }
-      int bits = key.getEncoded().length * 8;
-      if (bits != 128 && bits != 192 && bits != 256) {
-        throw new IllegalArgumentException("encryptionKey must have 128, 192 or 256 bits, not " + bits);
-      }
-      this.encryptionKey = key;
+      settings.encryptionKey(key);
       return this;
     }
 
@@ -397,26 +392,23 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
      * refresh deadline (40 s by default): a process that dies holding it blocks the others this long at most.
      */
     public Builder lease(Duration lease) {
-      if (lease == null || lease.toMillis() < 100) throw new IllegalArgumentException("lease must be at least 100 ms");
-      this.lease = lease;
+      settings.lease(lease);
       return this;
     }
 
     /** How often a waiter looks at the lock when no message woke it (default 200 ms). */
     public Builder pollInterval(Duration interval) {
-      if (interval == null || interval.toMillis() < 1) throw new IllegalArgumentException("pollInterval must be at least 1 ms");
-      this.pollInterval = interval;
+      settings.pollInterval(interval);
       return this;
     }
 
     /**
-     * Connects and subscribes.
+     * Connects.
      *
      * @throws IllegalStateException Redis cannot be reached; the message names its address
      */
     public RedisTokenStore build() {
-      return new RedisTokenStore(this);
+      return new RedisTokenStore(settings.connect(), true, session, settings);
     }
-
   }
 }

@@ -1,0 +1,161 @@
+package dev.silentrefresh.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import javax.crypto.SecretKey;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Redis stores of many sessions over one connection: for a server holding many users' sessions (with
+ * {@link dev.silentrefresh.TokenSessions}), each user's {@link RedisTokenStore} is made by {@link #forSession}
+ * without a connection or thread of its own. Every store here has the same key prefix, encryption key, lease and
+ * poll interval. A session's messages are subscribed to only while something listens to them (its
+ * {@code TokenSession}, or a waiter for its lock), so dropping a session from a {@code TokenSessions} leaves
+ * nothing behind.
+ *
+ * <pre>{@code
+ * RedisTokenStores stores = RedisTokenStores.builder(redisClient).keyPrefix("bff:").build();
+ * TokenSessions sessions = TokenSessions.builder(user ->
+ *     TokenSession.builder(dialect, transport).store(stores.forSession("user-" + user)).build()).build();
+ * }</pre>
+ *
+ * <p>Threads: every method may be called from any thread. Uses one command connection, one pub/sub connection
+ * and one daemon thread renewing leases; {@link #close()} closes them (and the client when it made it).
+ */
+public final class RedisTokenStores implements AutoCloseable {
+  private final RedisLink link;
+  private final Builder settings;
+
+  private RedisTokenStores(Builder settings) {
+    this.settings = settings;
+    this.link = settings.connect();
+  }
+
+  /** Stores on {@code client}, which stays yours to close. */
+  public static Builder builder(RedisClient client) {
+    if (client == null) throw new IllegalArgumentException("client is null");
+    return new Builder(client, "Redis", false);
+  }
+
+  /**
+   * Stores on the Redis at {@code uri} (e.g. {@code redis://127.0.0.1:6379}), with a client of their own closed
+   * with them.
+   *
+   * @throws IllegalArgumentException {@code uri} is not a Redis URI
+   */
+  public static Builder builder(String uri) {
+    RedisURI parsed;
+    try {
+      parsed = RedisURI.create(uri);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a Redis URI (redis://host:port): " + e.getMessage());
+    }
+    return new Builder(RedisClient.create(parsed), "redis://" + parsed.getHost() + ":" + parsed.getPort(), true);
+  }
+
+  /**
+   * The store of the session called {@code session} (the same name in every process sharing it; letters,
+   * digits, {@code -_.:}, at most 200). Cheap: no connection is opened. Closing it only stops its messages.
+   */
+  public RedisTokenStore forSession(String session) {
+    checkSession(session);
+    return new RedisTokenStore(link, false, session, settings);
+  }
+
+  /** How many sessions' channels are subscribed to now (for tests and metrics). */
+  public int subscribedChannels() {
+    return link.channels();
+  }
+
+  /** Closes the connections and the lease thread (and the client when these stores made it). */
+  @Override
+  public void close() {
+    link.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RedisTokenStores{" + link.address + " " + settings.keyPrefix + '}';
+  }
+
+  static void checkSession(String session) {
+    if (session == null || !session.matches("[A-Za-z0-9_.:-]{1,200}")) {
+      throw new IllegalArgumentException("session name must be 1 to 200 of letters, digits, '_', '.', ':', '-'");
+    }
+  }
+
+  /** Builds {@link RedisTokenStores}. */
+  public static final class Builder {
+    private final RedisClient client;
+    private final String address;
+    private final boolean ownsClient;
+    String keyPrefix = "silent-refresh:";
+    @Nullable SecretKey encryptionKey;
+    Duration lease = Duration.ofSeconds(60);
+    Duration pollInterval = Duration.ofMillis(200);
+
+    private Builder(RedisClient client, String address, boolean ownsClient) {
+      this.client = client;
+      this.address = address;
+      this.ownsClient = ownsClient;
+    }
+
+    /** Prefix of every key (default {@code silent-refresh:}); may be empty. */
+    public Builder keyPrefix(String prefix) {
+      if (prefix == null || prefix.contains("{") || prefix.contains("}")) {
+        throw new IllegalArgumentException("keyPrefix must not be null nor contain braces");
+      }
+      this.keyPrefix = prefix;
+      return this;
+    }
+
+    /** Encrypts the tokens at rest with AES-GCM under {@code key} (AES, 128, 192 or 256 bits). */
+    public Builder encryptionKey(SecretKey key) {
+      if (key == null || !"AES".equalsIgnoreCase(key.getAlgorithm()) || key.getEncoded() == null) {
+        throw new IllegalArgumentException("encryptionKey must be an AES key");
+      }
+      int bits = key.getEncoded().length * 8;
+      if (bits != 128 && bits != 192 && bits != 256) {
+        throw new IllegalArgumentException("encryptionKey must have 128, 192 or 256 bits, not " + bits);
+      }
+      this.encryptionKey = key;
+      return this;
+    }
+
+    /**
+     * How long a refresh lock is held without renewal (default 60 s). Keep it longer than the sessions' refresh
+     * deadline (40 s by default): a process that dies holding it blocks the others this long at most.
+     */
+    public Builder lease(Duration lease) {
+      if (lease == null || lease.toMillis() < 100) throw new IllegalArgumentException("lease must be at least 100 ms");
+      this.lease = lease;
+      return this;
+    }
+
+    /** How often a waiter looks at a lock when no message woke it (default 200 ms). */
+    public Builder pollInterval(Duration interval) {
+      if (interval == null || interval.toMillis() < 1) throw new IllegalArgumentException("pollInterval must be at least 1 ms");
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * Connects.
+     *
+     * @throws IllegalStateException Redis cannot be reached; the message names its address
+     */
+    public RedisTokenStores build() {
+      return new RedisTokenStores(this);
+    }
+
+    RedisLink connect() {
+      return new RedisLink(client, address, ownsClient);
+    }
+
+    /** The builder is abandoned before connecting: shut the client down when it made it. */
+    void discard() {
+      if (ownsClient) client.shutdown();
+    }
+  }
+}
