@@ -3,12 +3,17 @@ package dev.silentrefresh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.silentrefresh.spi.RefreshReply;
+import dev.silentrefresh.spi.SessionCalls;
 import dev.silentrefresh.spi.StoreChanges;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -76,6 +81,37 @@ class TokenSessionsTest {
     sessions.get("b");
     assertThat(made.get("b").get()).as("b made again after it was dropped").isEqualTo(2);
     assertThat(sessions.size()).isEqualTo(2);
+  }
+
+  @Test
+  void aSessionWithRequestsWaitingForItsRefreshIsNeverDropped() throws Exception {
+    Script.TestClock clock = new Script.TestClock();
+    CompletableFuture<RefreshReply> held = new CompletableFuture<>();
+    transport.answer = refresh -> held;
+    TokenSessions sessions = TokenSessions.builder(key -> TokenSession.builder(Script.DIALECT, transport).clock(clock).scope(Script.API)
+        .build()).maximumSize(1).clock(clock).build();
+    TokenSession busy = sessions.get("busy");
+    busy.signIn(Script.tokens(1, clock.instant().minusSeconds(1))); // expired: the next request waits for a refresh
+    Script.Api api = new Script.Api();
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<Script.Reply> waiting = caller.submit(() -> SessionCalls.of(busy).execute(Script.API, api.blocking()));
+      await().atMost(Duration.ofSeconds(20)).until(() -> busy.waitingForRefresh() == 1);
+      clock.advance(Duration.ofSeconds(1));
+      sessions.get("other"); // over the bound, but the only other session is busy
+      assertThat(sessions.keys()).containsExactly("busy", "other");
+      assertThat(sessions.evictions()).isZero();
+
+      held.complete(transport.rotated(300));
+      assertThat(waiting.get(20, TimeUnit.SECONDS).status).isEqualTo(200);
+      assertThat(api.sent).containsExactly("A2");
+      clock.advance(Duration.ofSeconds(1));
+      sessions.get("third"); // now both others may go, least recently used first
+      assertThat(sessions.keys()).containsExactly("third");
+      assertThat(sessions.evictions()).isEqualTo(2);
+    } finally {
+      caller.shutdownNow();
+    }
   }
 
   @Test
