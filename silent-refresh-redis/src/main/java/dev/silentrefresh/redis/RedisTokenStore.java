@@ -162,8 +162,8 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   }
 
   /**
-   * A store for the session called {@code session} (the same name in every process that shares it; letters,
-   * digits, {@code -_.:}) on {@code client}, which stays yours to close.
+   * A store for the session called {@code session} (the same name in every process that shares it; see
+   * {@link RedisTokenStores#forSession} for the names allowed) on {@code client}, which stays yours to close.
    */
   public static Builder builder(RedisClient client, String session) {
     return new Builder(RedisTokenStores.builder(client), session);
@@ -366,13 +366,12 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
 
     private Builder(RedisTokenStores.Builder settings, String session) {
       try {
-        RedisTokenStores.checkSession(session);
+        this.session = RedisTokenStores.keyPart(session);
       } catch (IllegalArgumentException e) {
         settings.discard();
         throw e;
       }
       this.settings = settings;
-      this.session = session;
     }
 
     /** Prefix of every key (default {@code silent-refresh:}); may be empty. */

@@ -55,12 +55,12 @@ public final class RedisTokenStores implements AutoCloseable {
   }
 
   /**
-   * The store of the session called {@code session} (the same name in every process sharing it; letters,
-   * digits, {@code -_.:}, at most 200). Cheap: no connection is opened. Closing it only stops its messages.
+   * The store of the session called {@code session} (the same name in every process sharing it; 1 to 200
+   * characters, no control characters; other than letters, digits and {@code _.:-} they are written {@code %XX}
+   * in the key). Cheap: no connection is opened. Closing it only stops its messages.
    */
   public RedisTokenStore forSession(String session) {
-    checkSession(session);
-    return new RedisTokenStore(link, false, session, settings);
+    return new RedisTokenStore(link, false, keyPart(session), settings);
   }
 
   /** How many sessions' channels are subscribed to now (for tests and metrics). */
@@ -79,10 +79,35 @@ public final class RedisTokenStores implements AutoCloseable {
     return "RedisTokenStores{" + link.address + " " + settings.keyPrefix + '}';
   }
 
-  static void checkSession(String session) {
-    if (session == null || !session.matches("[A-Za-z0-9_.:-]{1,200}")) {
-      throw new IllegalArgumentException("session name must be 1 to 200 of letters, digits, '_', '.', ':', '-'");
+  /**
+   * The session's name as it appears in Redis keys: letters, digits and {@code _.:-} as they are, every other
+   * character (e.g. the {@code @} of an e-mail address used as a user id) as {@code %XX} of its UTF-8 bytes, so
+   * that every name maps to its own key and none can break the hash tag.
+   *
+   * @throws IllegalArgumentException null, empty, over 200 characters, or with a control character
+   */
+  static String keyPart(String session) {
+    if (session == null || session.isEmpty() || session.length() > 200) {
+      throw new IllegalArgumentException("session name must be 1 to 200 characters");
     }
+    StringBuilder out = new StringBuilder(session.length());
+    for (int i = 0; i < session.length(); i++) {
+      char c = session.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw new IllegalArgumentException("session name has a control character at index " + i);
+      }
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "_.:-".indexOf(c) >= 0) {
+        out.append(c);
+        continue;
+      }
+      int end = Character.isHighSurrogate(c) && i + 1 < session.length() ? i + 2 : i + 1;
+      for (byte b : session.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+            .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+      }
+      i = end - 1;
+    }
+    return out.toString();
   }
 
   /** Builds {@link RedisTokenStores}. */

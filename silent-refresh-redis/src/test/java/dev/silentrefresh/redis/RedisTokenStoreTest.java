@@ -146,7 +146,8 @@ class RedisTokenStoreTest {
   void anUnreachableRedisIsAClearErrorNamingItsAddress() {
     Throwable t = catchThrowable(() -> RedisTokenStore.builder("redis://127.0.0.1:1", "x").build());
     assertThat(t).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("cannot reach Redis at redis://127.0.0.1:1");
-    assertThat(catchThrowable(() -> RedisTokenStore.builder(client, "has space"))).hasMessageContaining("session name");
+    assertThat(catchThrowable(() -> RedisTokenStore.builder(client, "has\ttab"))).hasMessageContaining("session name has a control character at index 3");
+    assertThat(catchThrowable(() -> RedisTokenStore.builder(client, ""))).hasMessageContaining("session name must be 1 to 200");
     assertThat(catchThrowable(() -> RedisTokenStore.builder(client, "x").encryptionKey(new SecretKeySpec(new byte[5], "AES"))))
         .hasMessageContaining("128, 192 or 256 bits");
   }
