@@ -3,18 +3,31 @@ package dev.silentrefresh.redis;
 import dev.silentrefresh.StoredTokens;
 import dev.silentrefresh.TokenStore;
 import dev.silentrefresh.Tokens;
+import dev.silentrefresh.spi.CoordinationUnavailableException;
 import dev.silentrefresh.spi.RefreshLock;
 import dev.silentrefresh.spi.StoreChanges;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -58,6 +71,24 @@ import org.jspecify.annotations.Nullable;
  * naming the Redis key; nothing is overwritten (a sign-in too refuses to replace what it cannot read: delete
  * the key to start over).
  *
+ * <p><b>Redis lost mid-run</b>: every command waits at most {@link Builder#commandTimeout} (default 5 s). When
+ * Redis cannot be reached, {@link #acquire} throws {@link CoordinationUnavailableException} (the session refreshes
+ * under its own single flight and keeps the tokens in memory, see {@link Builder#localFallback}), and reads and
+ * writes throw an {@link IOException} naming the Redis address. Lettuce reconnects by itself and subscribes
+ * again; once both connections are back the change listeners are called once, so that sessions re-read what
+ * was written meanwhile. A client this store makes from a URI rejects commands at once while disconnected and
+ * tries to reconnect every 2 s at most; give a client of your own
+ * {@code ClientOptions.disconnectedBehavior(REJECT_COMMANDS)} too, or each command waits its timeout then.
+ *
+ * <p><b>A Redis that loses its data</b> (restarted without persistence, flushed, failed over to an empty replica)
+ * loses the shared copy of the session: it reads as no session at version 0. Sessions that hold tokens ignore
+ * that (it is older than what they hold) and go on with them; a process that starts meanwhile finds no session.
+ * The key being absent, the next compare-and-set of a node that holds the session — the save of tokens kept in
+ * memory, or its next refresh — is taken at that node's version, so the store is seeded again one version past
+ * what the nodes hold, and they adopt it. A sign-in or sign-out ({@link #overwrite}) on an empty store writes past
+ * the highest version this store object has seen. Versions only grow, so a process that has seen none (started
+ * after the loss) signs in at version 1, and nodes that hold a later version do not take that sign-in.
+ *
  * <p>Threads: every method may be called from any thread; reads and writes block on Redis (on the session's
  * executor, never an event loop). One daemon thread renews leases. {@link #close()} closes the connections this
  * store opened, and the client when the store made it ({@link #builder(String, String)}), never one you passed in.
@@ -66,12 +97,15 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   private static final Logger LOG = Logger.getLogger(RedisTokenStore.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** KEYS[1] hash; ARGV[1] expected version, ARGV[2] tokens ('' = none), ARGV[3] channel. New version, or -1. */
+  /**
+   * KEYS[1] hash; ARGV[1] expected version, ARGV[2] tokens ('' = none), ARGV[3] channel. New version, or -1. An
+   * absent key takes the write at any expected version (see the class comment: a Redis that lost its data).
+   */
   private static final String COMPARE_AND_SET = String.join("\n",
       "local t = redis.call('TYPE', KEYS[1])['ok']",
       "if t ~= 'none' and t ~= 'hash' then return redis.error_reply('WRONGTYPE ' .. t) end",
-      "local v = redis.call('HGET', KEYS[1], 'v')",
-      "if not v then v = '0' end",
+      "local v = ARGV[1]",
+      "if t == 'hash' then v = redis.call('HGET', KEYS[1], 'v') or '0' end",
       "if v ~= ARGV[1] then return -1 end",
       "local n = tonumber(v) + 1",
       "if ARGV[2] == '' then redis.call('HDEL', KEYS[1], 't') else redis.call('HSET', KEYS[1], 't', ARGV[2]) end",
@@ -94,6 +128,7 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
       "return 0");
 
   private final String address;
+  private final boolean localFallback;
   private final String tokensKey;
   private final String lockKey;
   private final String channel;
@@ -105,12 +140,21 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   private final Object wakeUp = new Object();
   private final ScheduledExecutorService renewals;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The highest version this store read or wrote: where a sign-in on an empty (lost) store continues from. */
+  private final java.util.concurrent.atomic.AtomicLong highestSeen = new java.util.concurrent.atomic.AtomicLong();
   private final @Nullable RedisClient ownedClient;
+  private final @Nullable ClientResources ownedResources;
   private final java.util.List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Set when either connection dropped; cleared (and the change listeners called) once both are back. */
+  private final AtomicBoolean interrupted = new AtomicBoolean();
+  /** True while the channel is subscribed (false from a drop of the pub/sub connection to its resubscription). */
+  private volatile boolean subscribed;
 
   private RedisTokenStore(Builder b) {
     this.address = b.address;
+    this.localFallback = b.localFallback;
     this.ownedClient = b.ownsClient ? b.client : null;
+    this.ownedResources = b.ownedResources;
     String base = b.keyPrefix + "{" + b.session + "}:";
     this.tokensKey = base + "tokens";
     this.lockKey = base + "lock";
@@ -120,33 +164,51 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     this.pollInterval = b.pollInterval;
     try {
       this.connection = b.client.connect();
+      connection.setTimeout(b.commandTimeout);
     } catch (RedisException e) {
-      if (ownedClient != null) ownedClient.shutdown();
+      shutdownOwned();
       throw new IllegalStateException("cannot reach Redis at " + address + ": " + rootMessage(e), e);
     }
     try {
       this.events = b.client.connectPubSub();
+      events.setTimeout(b.commandTimeout);
       events.addListener(new RedisPubSubAdapter<>() {
         @Override
         public void message(String ch, String message) {
           synchronized (wakeUp) {
             wakeUp.notifyAll();
           }
-          if (message.startsWith("written")) {
-            for (Runnable l : changeListeners) {
-              try {
-                l.run();
-              } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "a change listener threw", e);
-              }
-            }
-          }
+          if (message.startsWith("written")) changed();
+        }
+
+        @Override
+        public void subscribed(String ch, long count) { // also when Lettuce subscribes again after a reconnect
+          subscribed = true;
+          maybeBack();
+        }
+      });
+      events.addListener(new RedisConnectionStateListener() {
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
+          subscribed = false;
+          interrupted.set(true);
+        }
+      });
+      connection.addListener(new RedisConnectionStateListener() {
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress at) {
+          maybeBack();
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
+          interrupted.set(true);
         }
       });
       events.sync().subscribe(channel);
     } catch (RedisException e) {
       connection.close();
-      if (ownedClient != null) ownedClient.shutdown();
+      shutdownOwned();
       throw new IllegalStateException("cannot subscribe to Redis at " + address + ": " + rootMessage(e), e);
     }
     this.renewals = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -158,15 +220,17 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
 
   /**
    * A store for the session called {@code session} (the same name in every process that shares it; letters,
-   * digits, {@code -_.:}) on {@code client}, which stays yours to close.
+   * digits, {@code -_.:}) on {@code client}, which stays yours to close (and configure: see the class comment on
+   * Redis lost mid-run).
    */
   public static Builder builder(RedisClient client, String session) {
-    return new Builder(client, session, "Redis", false);
+    return new Builder(client, null, session, "Redis", false);
   }
 
   /**
    * A store for the session called {@code session} on the Redis at {@code uri} (e.g.
-   * {@code redis://127.0.0.1:6379}); the store owns its client and closes it with itself.
+   * {@code redis://127.0.0.1:6379}); the store owns its client and closes it with itself. The client reconnects
+   * by itself (every 2 s at most while Redis is away) and rejects commands at once while disconnected.
    */
   public static Builder builder(String uri, String session) {
     RedisURI parsed;
@@ -175,7 +239,33 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a Redis URI (redis://host:port): " + e.getMessage());
     }
-    return new Builder(RedisClient.create(parsed), session, "redis://" + parsed.getHost() + ":" + parsed.getPort(), true);
+    ClientResources resources = DefaultClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+        .build();
+    RedisClient client = RedisClient.create(resources, parsed);
+    client.setOptions(ClientOptions.builder().autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled()).build());
+    return new Builder(client, resources, session, "redis://" + parsed.getHost() + ":" + parsed.getPort(), true);
+  }
+
+  /** Both connections are up again after a drop: tell the change listeners once, so that sessions re-read. */
+  private void maybeBack() {
+    if (subscribed && connection.isOpen() && interrupted.compareAndSet(true, false)) {
+      LOG.fine(() -> "Redis at " + address + " is back: telling sessions to re-read " + tokensKey);
+      changed();
+    }
+  }
+
+  /** Calls the change listeners (on Lettuce's event thread; each hands its work on). */
+  private void changed() {
+    for (Runnable l : changeListeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "a change listener threw", e);
+      }
+    }
   }
 
   private RedisCommands<String, String> redis() {
@@ -199,6 +289,7 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     } catch (NumberFormatException e) {
       throw new IOException("Redis key " + tokensKey + " holds something that is not a Silent Refresh session (no version)");
     }
+    highestSeen.accumulateAndGet(version, Math::max);
     return new StoredTokens(t == null ? null : form.read(t), version);
   }
 
@@ -218,7 +309,9 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   public StoredTokens overwrite(@Nullable Tokens next) throws IOException {
     for (;;) {
       StoredTokens current = read(); // throws on a wrong key, a foreign or damaged value: nothing is overwritten
-      StoredTokens written = write(current.version(), next);
+      // version 0 and nothing: the key is absent (never written, or Redis lost it), so any version is taken
+      long expected = current.version() == 0 && !current.isPresent() ? highestSeen.get() : current.version();
+      StoredTokens written = write(expected, next);
       if (written != null) return written;
     }
   }
@@ -233,6 +326,7 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
       throw failure("write", e);
     }
     if (version == null || version < 0) return null;
+    highestSeen.accumulateAndGet(version, Math::max);
     return new StoredTokens(next, version);
   }
 
@@ -253,6 +347,10 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
       try {
         ok = redis().set(lockKey, owner, SetArgs.Builder.nx().px(lease.toMillis()));
       } catch (RedisException e) {
+        if (localFallback && unreachable(e)) {
+          throw new CoordinationUnavailableException("Redis at " + address + " cannot be reached to take the refresh"
+              + " lock: " + rootMessage(e), e);
+        }
         throw failure("take the refresh lock at", e);
       }
       if ("OK".equals(ok)) return new Held(owner);
@@ -309,6 +407,19 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     }
   }
 
+  /**
+   * Redis cannot be reached (the connection is down or reconnecting, a command timed out, or Redis is still
+   * loading its data), as opposed to Redis answering with an error.
+   */
+  private boolean unreachable(RedisException e) {
+    if (e instanceof RedisLoadingException || e instanceof RedisConnectionException
+        || e instanceof RedisCommandTimeoutException) {
+      return true;
+    }
+    if (e instanceof RedisCommandExecutionException) return false;
+    return !connection.isOpen() || rootCause(e) instanceof IOException;
+  }
+
   private IOException failure(String what, RedisException e) {
     String message = rootMessage(e);
     if (message != null && message.startsWith("WRONGTYPE")) {
@@ -318,9 +429,14 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     return new IOException("cannot " + what + " the session in Redis at " + address + " (" + tokensKey + "): " + message, e);
   }
 
-  private static String rootMessage(Throwable e) {
+  private static Throwable rootCause(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+    return t;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = rootCause(e);
     String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     return m.replaceAll("(?i)(auth|password)\\S*\\s+\\S+", "$1 <redacted>");
   }
@@ -338,7 +454,12 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     renewals.shutdownNow();
     events.close();
     connection.close();
+    shutdownOwned();
+  }
+
+  private void shutdownOwned() {
     if (ownedClient != null) ownedClient.shutdown();
+    if (ownedResources != null) ownedResources.shutdown();
   }
 
   @Override
@@ -349,22 +470,28 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   /** Builds a {@link RedisTokenStore}. */
   public static final class Builder {
     private final RedisClient client;
+    private final @Nullable ClientResources ownedResources;
     private final String session;
     private final String address;
     private String keyPrefix = "silent-refresh:";
     private @Nullable SecretKey encryptionKey;
     private Duration lease = Duration.ofSeconds(60);
     private Duration pollInterval = Duration.ofMillis(200);
+    private Duration commandTimeout = Duration.ofSeconds(5);
+    private boolean localFallback = true;
 
     private final boolean ownsClient;
 
-    private Builder(RedisClient client, String session, String address, boolean ownsClient) {
+    private Builder(RedisClient client, @Nullable ClientResources ownedResources, String session, String address,
+        boolean ownsClient) {
       if (client == null) throw new IllegalArgumentException("client is null");
       if (session == null || !session.matches("[A-Za-z0-9_.:-]{1,200}")) {
         if (ownsClient) client.shutdown();
+        if (ownedResources != null) ownedResources.shutdown();
         throw new IllegalArgumentException("session name must be 1 to 200 of letters, digits, '_', '.', ':', '-'");
       }
       this.client = client;
+      this.ownedResources = ownedResources;
       this.session = session;
       this.address = address;
       this.ownsClient = ownsClient;
@@ -399,6 +526,30 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     public Builder lease(Duration lease) {
       if (lease == null || lease.toMillis() < 100) throw new IllegalArgumentException("lease must be at least 100 ms");
       this.lease = lease;
+      return this;
+    }
+
+    /**
+     * The longest any Redis command of this store waits for its answer (default 5 s); past it Redis counts as
+     * unreachable. Keep it well under the session's refresh deadline.
+     */
+    public Builder commandTimeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 1) throw new IllegalArgumentException("commandTimeout must be at least 1 ms");
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Whether a session may refresh on its own while Redis cannot be reached (default true): the refresh lock
+     * then throws {@link CoordinationUnavailableException}, and the session refreshes under its own single flight,
+     * keeps the tokens in memory and saves them when Redis is back (one WARNING and one
+     * {@code SessionListener.coordinationLost} per outage). Requests keep working on a node that refreshes; but
+     * every other node holds the refresh token that refresh spent, so with rotation and reuse detection a second
+     * node refreshing before Redis is back (and before the first one saved) revokes the token family. With
+     * {@code false}, refreshes fail ({@code RefreshFailedException} {@code STORE}, session kept) until Redis is back.
+     */
+    public Builder localFallback(boolean enabled) {
+      this.localFallback = enabled;
       return this;
     }
 
