@@ -641,7 +641,7 @@ final class Engine implements SessionCalls {
       } else {
         RefreshFailedException timeout = new RefreshFailedException(RefreshFailedException.Reason.TIMEOUT, 0,
             "the refresh did not finish within its deadline of " + refreshDeadline.toMillis() + " ms", null);
-        emit(l -> l.refreshFailed(timeout, 0, false));
+        if (flight.claimFailureEvent()) emit(l -> l.refreshFailed(timeout, 0, false));
         failFlight(flight, timeout);
       }
     });
@@ -744,11 +744,11 @@ final class Engine implements SessionCalls {
       return ALONE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failFlight(flight, new RefreshFailedException(RefreshFailedException.Reason.STORE, 0,
+      failLockStep(flight, new RefreshFailedException(RefreshFailedException.Reason.STORE, 0,
           "interrupted while waiting for the refresh lock", e));
       return null;
     } catch (IOException | RuntimeException e) {
-      failFlight(flight, new RefreshFailedException(RefreshFailedException.Reason.STORE, 0,
+      failLockStep(flight, new RefreshFailedException(RefreshFailedException.Reason.STORE, 0,
           "could not take the refresh lock: " + e.getMessage(), e));
       return null;
     }
@@ -765,9 +765,15 @@ final class Engine implements SessionCalls {
     } catch (RuntimeException e) {
       // fall through to the timeout
     }
-    failFlight(flight, new RefreshFailedException(RefreshFailedException.Reason.TIMEOUT, 0,
+    failLockStep(flight, new RefreshFailedException(RefreshFailedException.Reason.TIMEOUT, 0,
         "another session or process held the refresh lock past this refresh's deadline", null));
     return null;
+  }
+
+  /** The refresh lock ended the flight: told as its one {@code refreshFailed} (attempt 0, as a deadline is). */
+  private void failLockStep(RefreshFlight<Generation> flight, RefreshFailedException failure) {
+    if (flight.claimFailureEvent()) emit(l -> l.refreshFailed(failure, 0, false));
+    failFlight(flight, failure);
   }
 
   /**

@@ -31,7 +31,8 @@ public interface SessionListener {
 
   /**
    * A refresh attempt failed without ending the session; {@code willRetry} tells whether another follows.
-   * {@code attempt} is 0 when the refresh's deadline ended it ({@code RefreshFailedException.Reason.TIMEOUT}).
+   * {@code attempt} is 0 when the refresh's deadline ended it ({@code RefreshFailedException.Reason.TIMEOUT}), or
+   * the refresh lock did (held elsewhere past the deadline: {@code TIMEOUT}; failed: {@code STORE}).
    */
   default void refreshFailed(RefreshFailedException failure, int attempt, boolean willRetry) {}
 

@@ -117,6 +117,11 @@ class CoordinationFallbackTest {
         public void loginRequired(LoginRequiredException reason) {
           events.add("loginRequired");
         }
+
+        @Override
+        public void refreshFailed(RefreshFailedException failure, int attempt, boolean willRetry) {
+          events.add("failed: " + failure.reason() + " attempt " + attempt + (willRetry ? " will retry" : ""));
+        }
       }).build();
 
   @BeforeEach
@@ -209,11 +214,32 @@ class CoordinationFallbackTest {
     assertThat(t).isInstanceOf(RefreshFailedException.class);
     assertThat(((RefreshFailedException) t).reason()).isEqualTo(RefreshFailedException.Reason.STORE);
     assertThat(server.calls()).as("no refresh without the lock").isZero();
-    assertThat(events).isEmpty();
+    assertThat(events).as("the refresh's one end, and no outage").containsExactly("failed: STORE attempt 0");
     assertThat(session.isSignedIn()).isTrue();
 
     store.lockError = null;
     assertThat(SessionCalls.of(session).execute(API, api.blocking()).status).isEqualTo(200);
     assertThat(server.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void aLockHeldElsewherePastTheDeadlineEndsTheRefreshWithOneTimeoutEvent() throws Exception {
+    TokenSession quick = TokenSession.builder(DIALECT, server).clock(new TestClock()).scope(API).store(store)
+        .refreshDeadline(Duration.ofMillis(300)).listener(new SessionListener() {
+          @Override
+          public void refreshFailed(RefreshFailedException failure, int attempt, boolean willRetry) {
+            events.add("failed: " + failure.reason() + " attempt " + attempt);
+          }
+        }).build();
+    quick.signIn(Script.tokens(1, null));
+    store.lock.acquire(); // another process holds it
+    api.accepts = token -> token.equals("A2");
+    Throwable t = catchThrowable(() -> SessionCalls.of(quick).execute(API, api.blocking()));
+    assertThat(t).isInstanceOf(RefreshFailedException.class);
+    assertThat(((RefreshFailedException) t).reason()).isEqualTo(RefreshFailedException.Reason.TIMEOUT);
+    Awaitility.await().pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(events).as("one end of the refresh, whichever of the deadline and the lock came first")
+        .containsExactly("failed: TIMEOUT attempt 0");
+    store.lock.release();
   }
 }
