@@ -10,8 +10,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisLoadingException;
@@ -408,16 +407,14 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   }
 
   /**
-   * Redis cannot be reached (the connection is down or reconnecting, a command timed out, or Redis is still
-   * loading its data), as opposed to Redis answering with an error.
+   * Redis cannot be reached: the command got no answer (the connection is down or reconnecting — Lettuce then
+   * rejects it with a plain {@link RedisException} —, it timed out), or Redis is still loading its data; as
+   * opposed to Redis answering with an error, this store being closed, or the thread being interrupted.
    */
   private boolean unreachable(RedisException e) {
-    if (e instanceof RedisLoadingException || e instanceof RedisConnectionException
-        || e instanceof RedisCommandTimeoutException) {
-      return true;
-    }
-    if (e instanceof RedisCommandExecutionException) return false;
-    return !connection.isOpen() || rootCause(e) instanceof IOException;
+    if (e instanceof RedisLoadingException) return true;
+    if (e instanceof RedisCommandExecutionException || e instanceof RedisCommandInterruptedException) return false;
+    return !closed.get();
   }
 
   private IOException failure(String what, RedisException e) {
