@@ -9,6 +9,7 @@ import dev.silentrefresh.internal.Origins;
 import dev.silentrefresh.internal.RefreshFlight;
 import dev.silentrefresh.internal.Scheduler;
 import dev.silentrefresh.internal.TokenLifetime;
+import dev.silentrefresh.spi.CoordinationUnavailableException;
 import dev.silentrefresh.spi.Exchange;
 import dev.silentrefresh.spi.RefreshLock;
 import dev.silentrefresh.spi.StoreChanges;
@@ -102,6 +103,13 @@ final class Engine implements SessionCalls {
   private final AtomicBoolean saveScheduled = new AtomicBoolean();
   /** After a failed refresh, no background refresh starts before this (requests that need one still may). */
   private volatile Instant backgroundPausedUntil = Instant.MIN;
+  /**
+   * True from the refresh that found the refresh lock's coordinator unreachable until it answers again: refreshes
+   * run under this session's single flight alone, and a failed store read inside them is taken as what is held.
+   */
+  private final AtomicBoolean coordinationLost = new AtomicBoolean();
+  /** The "lease" of a refresh made without the coordinator: nothing to release. */
+  private static final RefreshLock.Lease ALONE = () -> { };
 
   /** True when no scope was configured (the refresh endpoint's origin only): warn once about other origins. */
   private final boolean defaultScope;
@@ -280,6 +288,7 @@ final class Engine implements SessionCalls {
       if (inFlight.get() != null) return; // a refresh in the air reads the store itself (and may be the writer)
       try {
         StoredTokens latest = storeOp(store::read, "read");
+        if (lock == store) coordinationAnswered();
         if (latest.version() <= cur.version()) return;
         Instant now = clock.instant();
         Generation next = latest.isPresent() ? cur.next(latest, now, false, 0)
@@ -646,7 +655,7 @@ final class Engine implements SessionCalls {
       } else {
         RefreshFailedException timeout = new RefreshFailedException(RefreshFailedException.Reason.TIMEOUT, 0,
             "the refresh did not finish within its deadline of " + refreshDeadline.toMillis() + " ms", null);
-        emit(l -> l.refreshFailed(timeout, 0, false));
+        if (flight.claimFailureEvent()) emit(l -> l.refreshFailed(timeout, 0, false));
         failFlight(flight, timeout);
       }
     });
@@ -679,7 +688,7 @@ final class Engine implements SessionCalls {
     RefreshLock.Lease lease = null;
     try {
       if (lock != null) {
-        lease = acquireLock(flight);
+        lease = acquireLock(flight); // ALONE when the coordinator is unreachable: this flight is the only guard
         if (lease == null) return; // the flight landed (adopted, or failed) while waiting for the lock
       }
       if (flight.hasLanded()) return;
@@ -693,7 +702,7 @@ final class Engine implements SessionCalls {
         else failFlight(flight, ended(base));
         return;
       }
-      StoredTokens latest = readStore();
+      StoredTokens latest = readStoreIn(base);
       if (latest.version() > base.version()) { // another session or process refreshed (or signed out)
         adopt(flight, base, latest);
         return;
@@ -736,21 +745,28 @@ final class Engine implements SessionCalls {
     }
   }
 
-  /** Takes the refresh lock within the flight's deadline; null when the flight landed instead. */
+  /**
+   * Takes the refresh lock within the flight's deadline; null when the flight landed instead; {@link #ALONE} when
+   * the lock's coordinator cannot be reached and the flight goes on under this session's single flight alone.
+   */
   private RefreshLock.Lease acquireLock(RefreshFlight<Generation> flight) {
     RefreshLock.Lease lease;
     try {
       lease = lock.acquire(Duration.ofNanos(Math.max(flight.nanosLeft(), 0)));
+    } catch (CoordinationUnavailableException e) {
+      coordinationLost(e);
+      return ALONE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failFlight(flight, new RefreshFailedException(RefreshFailedException.Reason.STORE, 0,
+      failLockStep(flight, new RefreshFailedException(RefreshFailedException.Reason.STORE, 0,
           "interrupted while waiting for the refresh lock", e));
       return null;
     } catch (IOException | RuntimeException e) {
-      failFlight(flight, new RefreshFailedException(RefreshFailedException.Reason.STORE, 0,
+      failLockStep(flight, new RefreshFailedException(RefreshFailedException.Reason.STORE, 0,
           "could not take the refresh lock: " + e.getMessage(), e));
       return null;
     }
+    coordinationAnswered();
     if (lease != null) return lease;
     // Someone held it past our deadline: if they refreshed meanwhile, their tokens are ours too.
     Generation base = held.get();
@@ -763,9 +779,15 @@ final class Engine implements SessionCalls {
     } catch (RuntimeException e) {
       // fall through to the timeout
     }
-    failFlight(flight, new RefreshFailedException(RefreshFailedException.Reason.TIMEOUT, 0,
+    failLockStep(flight, new RefreshFailedException(RefreshFailedException.Reason.TIMEOUT, 0,
         "another session or process held the refresh lock past this refresh's deadline", null));
     return null;
+  }
+
+  /** The refresh lock ended the flight: told as its one {@code refreshFailed} (attempt 0, as a deadline is). */
+  private void failLockStep(RefreshFlight<Generation> flight, RefreshFailedException failure) {
+    if (flight.claimFailureEvent()) emit(l -> l.refreshFailed(failure, 0, false));
+    failFlight(flight, failure);
   }
 
   /**
@@ -830,7 +852,7 @@ final class Engine implements SessionCalls {
       }
       next = base.next(written, receivedAt, false, streak);
     } catch (Throwable e) {
-      LOG.log(Level.WARNING, "could not save refreshed tokens (" + describe(e)
+      LOG.log(storeWarningLevel(), "could not save refreshed tokens (" + describe(e)
           + "); keeping them in memory and trying again");
       next = base.next(new StoredTokens(tokens, base.version()), receivedAt, true, streak);
       scheduleSave();
@@ -867,6 +889,7 @@ final class Engine implements SessionCalls {
       if (g == null || !g.isUnsaved()) return;
       try {
         StoredTokens written = g.isPresent() ? store.replace(g.version(), g.tokens()) : store.clear(g.version());
+        if (lock == store) coordinationAnswered();
         StoredTokens now = written != null ? written : store.read();
         held.advance(g.epoch, g.isPresent() || now.isPresent()
             ? g.next(now, written != null ? g.receivedAt : clock.instant(), false, g.rejectedStreak)
@@ -894,7 +917,7 @@ final class Engine implements SessionCalls {
    * the token), clear it, tell listeners once, and let the login handler sign in again.
    */
   private void sessionOver(RefreshFlight<Generation> flight, Generation base, LoginRequiredException reason) {
-    StoredTokens latest = readStore();
+    StoredTokens latest = readStoreIn(base);
     if (latest.version() > base.version() && latest.isPresent()) {
       adopt(flight, base, latest);
       return;
@@ -909,7 +932,7 @@ final class Engine implements SessionCalls {
           return;
         }
       } catch (Throwable e) {
-        LOG.log(Level.WARNING, "could not clear the token store (" + describe(e) + "); the session ends in memory");
+        LOG.log(storeWarningLevel(), "could not clear the token store (" + describe(e) + "); the session ends in memory");
         cleared = new StoredTokens(null, latest.version());
         unsaved = true;
         scheduleSave();
@@ -962,7 +985,7 @@ final class Engine implements SessionCalls {
         }
         next = ended.next(written, now, false, 0);
       } catch (IOException e) {
-        LOG.log(Level.WARNING, "could not save the tokens of the new login (" + describe(e)
+        LOG.log(storeWarningLevel(), "could not save the tokens of the new login (" + describe(e)
             + "); keeping them in memory and trying again");
         next = ended.next(new StoredTokens(fresh, ended.version()), now, true, 0);
         scheduleSave();
@@ -1039,6 +1062,41 @@ final class Engine implements SessionCalls {
     } catch (IOException e) {
       throw new StoreFailure(e);
     }
+  }
+
+  /**
+   * The store's state for a step of a refresh; while the coordinator is lost (the store is usually down with it),
+   * a failed read is taken as what {@code base} holds, so that the refresh goes on alone.
+   */
+  private StoredTokens readStoreIn(Generation base) {
+    try {
+      return readStore();
+    } catch (StoreFailure e) {
+      if (!coordinationLost.get()) throw e;
+      LOG.log(Level.FINE, "could not read the token store while its coordinator is lost; going on with the held tokens");
+      return base.stored;
+    }
+  }
+
+  /** The first refresh of an outage that found the coordinator unreachable: one WARNING, one event. */
+  private void coordinationLost(CoordinationUnavailableException e) {
+    if (!coordinationLost.compareAndSet(false, true)) return;
+    String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    LOG.warning("the refresh lock's coordinator cannot be reached (" + reason + "): refreshing under this"
+        + " process's own single flight until it answers again; refreshed tokens are kept in memory and saved then");
+    emit(l -> l.coordinationLost(reason));
+  }
+
+  /** The coordinator answered (after an outage: one INFO, one event). */
+  private void coordinationAnswered() {
+    if (!coordinationLost.get() || !coordinationLost.compareAndSet(true, false)) return;
+    LOG.info("the refresh lock's coordinator answers again: refreshes are serialised across processes again");
+    emit(SessionListener::coordinationRestored);
+  }
+
+  /** Store failures are warned of, except while the coordinator is lost: its one warning said so already. */
+  private Level storeWarningLevel() {
+    return coordinationLost.get() ? Level.FINE : Level.WARNING;
   }
 
   private interface StoreCall<T> {

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * quick; whatever one throws (even an {@link Error}) is logged and ignored, never stranding a request.
  *
  * <p>Threads: refresh events ({@link #refreshStarted}, {@link #refreshed}, {@link #refreshFailed},
- * {@link #loginRequired}, {@link #reloggedIn}) run on the session's executor; {@link #signedIn} and {@link #signedOut} on the
+ * {@link #loginRequired}, {@link #reloggedIn}) and {@link #coordinationLost}/{@link #coordinationRestored} run
+ * on the session's executor; {@link #signedIn} and {@link #signedOut} on the
  * thread that called {@code signIn}/{@code signOut} (a sign-out made in another process: on the executor);
  * {@link #rejectedReply}, {@link #replayed} and {@link #replaySkipped} on the request's thread.
  */
@@ -30,7 +31,8 @@ public interface SessionListener {
 
   /**
    * A refresh attempt failed without ending the session; {@code willRetry} tells whether another follows.
-   * {@code attempt} is 0 when the refresh's deadline ended it ({@code RefreshFailedException.Reason.TIMEOUT}).
+   * {@code attempt} is 0 when the refresh's deadline ended it ({@code RefreshFailedException.Reason.TIMEOUT}), or
+   * the refresh lock did (held elsewhere past the deadline: {@code TIMEOUT}; failed: {@code STORE}).
    */
   default void refreshFailed(RefreshFailedException failure, int attempt, boolean willRetry) {}
 
@@ -60,5 +62,19 @@ public interface SessionListener {
 
   /** A rejected request was not replayed; its rejected reply was returned to the caller. */
   default void replaySkipped(String reason) {}
+
+  /**
+   * A refresh found the refresh lock's coordinator unreachable ({@code dev.silentrefresh.spi.CoordinationUnavailableException},
+   * e.g. Redis is down): until it answers again, this session refreshes under its own single flight and keeps
+   * refreshed tokens in memory. Once per outage, on the executor; {@code reason} names the coordinator, never a
+   * secret.
+   */
+  default void coordinationLost(String reason) {}
+
+  /**
+   * The coordinator answers again after {@link #coordinationLost} (the lock was taken, or the store that is the
+   * lock was read or written): refreshes are serialised across processes again. Once per outage, on the executor.
+   */
+  default void coordinationRestored() {}
 
 }

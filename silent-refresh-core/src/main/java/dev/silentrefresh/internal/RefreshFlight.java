@@ -33,6 +33,7 @@ public final class RefreshFlight<T> {
 
   private final Executor executor;
   private final AtomicBoolean landed = new AtomicBoolean();
+  private final AtomicBoolean failureTold = new AtomicBoolean();
   private final Set<Waiter<T, ?>> waiters = ConcurrentHashMap.newKeySet();
   private volatile boolean tokenKnownBad;
   private volatile T value;
@@ -73,6 +74,14 @@ public final class RefreshFlight<T> {
 
   public boolean hasLanded() {
     return landed.get();
+  }
+
+  /**
+   * True for the first caller only: the one that tells listeners this flight failed, where its deadline and a
+   * failure of its own may end it at the same moment.
+   */
+  public boolean claimFailureEvent() {
+    return !landed.get() && failureTold.compareAndSet(false, true);
   }
 
   /** How many requests wait on this flight now. */

@@ -18,6 +18,8 @@ public interface RefreshLock {
    * Takes the lock, waiting at most {@code timeout}.
    *
    * @return the held lease, or null when the lock was not free within {@code timeout}
+   * @throws CoordinationUnavailableException when the coordinator cannot be reached and the session may refresh
+   *     alone (core falls back to its own single flight until it answers again)
    * @throws IOException when the lock cannot be taken at all (core fails that refresh, session kept)
    */
   @Nullable Lease acquire(Duration timeout) throws IOException, InterruptedException;

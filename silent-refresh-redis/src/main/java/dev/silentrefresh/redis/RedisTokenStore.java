@@ -3,10 +3,14 @@ package dev.silentrefresh.redis;
 import dev.silentrefresh.StoredTokens;
 import dev.silentrefresh.TokenStore;
 import dev.silentrefresh.Tokens;
+import dev.silentrefresh.spi.CoordinationUnavailableException;
 import dev.silentrefresh.spi.RefreshLock;
 import dev.silentrefresh.spi.StoreChanges;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -58,6 +62,24 @@ import org.jspecify.annotations.Nullable;
  * naming the Redis key; nothing is overwritten (a sign-in too refuses to replace what it cannot read: delete
  * the key to start over).
  *
+ * <p><b>Redis lost mid-run</b>: every command waits at most {@link Builder#commandTimeout} (default 5 s). When
+ * Redis cannot be reached, {@link #acquire} throws {@link CoordinationUnavailableException} (the session refreshes
+ * under its own single flight and keeps the tokens in memory, see {@link Builder#localFallback}), and reads and
+ * writes throw an {@link IOException} naming the Redis address. Lettuce reconnects by itself and subscribes
+ * again; once both connections are back the change listeners are called once, so that sessions re-read what
+ * was written meanwhile. A client this store makes from a URI rejects commands at once while disconnected and
+ * tries to reconnect every 2 s at most; give a client of your own
+ * {@code ClientOptions.disconnectedBehavior(REJECT_COMMANDS)} too, or each command waits its timeout then.
+ *
+ * <p><b>A Redis that loses its data</b> (restarted without persistence, flushed, failed over to an empty replica)
+ * loses the shared copy of the session: it reads as no session at version 0. Sessions that hold tokens ignore
+ * that (it is older than what they hold) and go on with them; a process that starts meanwhile finds no session.
+ * The key being absent, the next compare-and-set of a node that holds the session — the save of tokens kept in
+ * memory, or its next refresh — is taken at that node's version, so the store is seeded again one version past
+ * what the nodes hold, and they adopt it. A sign-in or sign-out ({@link #overwrite}) on an empty store writes past
+ * the highest version this store object has seen. Versions only grow, so a process that has seen none (started
+ * after the loss) signs in at version 1, and nodes that hold a later version do not take that sign-in.
+ *
  * <p>Threads: every method may be called from any thread; reads and writes block on Redis (on the session's
  * executor, never an event loop). One daemon thread renews leases. {@link #close()} closes the connections this
  * store opened, and the client when the store made it ({@link #builder(String, String)}), never one you passed in.
@@ -66,12 +88,15 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   private static final Logger LOG = Logger.getLogger(RedisTokenStore.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** KEYS[1] hash; ARGV[1] expected version, ARGV[2] tokens ('' = none), ARGV[3] channel. New version, or -1. */
+  /**
+   * KEYS[1] hash; ARGV[1] expected version, ARGV[2] tokens ('' = none), ARGV[3] channel. New version, or -1. An
+   * absent key takes the write at any expected version (see the class comment: a Redis that lost its data).
+   */
   private static final String COMPARE_AND_SET = String.join("\n",
       "local t = redis.call('TYPE', KEYS[1])['ok']",
       "if t ~= 'none' and t ~= 'hash' then return redis.error_reply('WRONGTYPE ' .. t) end",
-      "local v = redis.call('HGET', KEYS[1], 'v')",
-      "if not v then v = '0' end",
+      "local v = ARGV[1]",
+      "if t == 'hash' then v = redis.call('HGET', KEYS[1], 'v') or '0' end",
       "if v ~= ARGV[1] then return -1 end",
       "local n = tonumber(v) + 1",
       "if ARGV[2] == '' then redis.call('HDEL', KEYS[1], 't') else redis.call('HSET', KEYS[1], 't', ARGV[2]) end",
@@ -96,6 +121,7 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   private final RedisLink link;
   private final boolean ownsLink;
   private final String address;
+  private final boolean localFallback;
   private final String tokensKey;
   private final String lockKey;
   private final String channel;
@@ -104,6 +130,8 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   private final Duration pollInterval;
   private final Object wakeUp = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The highest version this store read or wrote: where a sign-in on an empty (lost) store continues from. */
+  private final java.util.concurrent.atomic.AtomicLong highestSeen = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.List<Runnable> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Who needs the channel's messages now (change listeners, lock waiters); guarded by {@link #wakeUp}. */
   private int channelUsers;
@@ -113,6 +141,7 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     this.link = link;
     this.ownsLink = ownsLink;
     this.address = link.address;
+    this.localFallback = settings.localFallback;
     String base = settings.keyPrefix + "{" + session + "}:";
     this.tokensKey = base + "tokens";
     this.lockKey = base + "lock";
@@ -127,7 +156,7 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     synchronized (wakeUp) {
       wakeUp.notifyAll();
     }
-    if (message.startsWith("written")) {
+    if (message.startsWith("written") || message.equals(RedisLink.BACK)) {
       for (Runnable l : changeListeners) {
         try {
           l.run();
@@ -171,7 +200,8 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
 
   /**
    * A store for the session called {@code session} on the Redis at {@code uri} (e.g.
-   * {@code redis://127.0.0.1:6379}); the store owns its client and closes it with itself.
+   * {@code redis://127.0.0.1:6379}); the store owns its client and closes it with itself. The client reconnects
+   * by itself (every 2 s at most while Redis is away) and rejects commands at once while disconnected.
    *
    * @throws IllegalArgumentException {@code uri} is not a Redis URI
    */
@@ -200,6 +230,7 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     } catch (NumberFormatException e) {
       throw new IOException("Redis key " + tokensKey + " holds something that is not a Silent Refresh session (no version)");
     }
+    highestSeen.accumulateAndGet(version, Math::max);
     return new StoredTokens(t == null ? null : form.read(t), version);
   }
 
@@ -219,7 +250,9 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
   public StoredTokens overwrite(@Nullable Tokens next) throws IOException {
     for (;;) {
       StoredTokens current = read(); // throws on a wrong key, a foreign or damaged value: nothing is overwritten
-      StoredTokens written = write(current.version(), next);
+      // version 0 and nothing: the key is absent (never written, or Redis lost it), so any version is taken
+      long expected = current.version() == 0 && !current.isPresent() ? highestSeen.get() : current.version();
+      StoredTokens written = write(expected, next);
       if (written != null) return written;
     }
   }
@@ -234,6 +267,7 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
       throw failure("write", e);
     }
     if (version == null || version < 0) return null;
+    highestSeen.accumulateAndGet(version, Math::max);
     return new StoredTokens(next, version);
   }
 
@@ -260,6 +294,10 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
         try {
           ok = redis().set(lockKey, owner, SetArgs.Builder.nx().px(lease.toMillis()));
         } catch (RedisException e) {
+          if (localFallback && unreachable(e)) {
+            throw new CoordinationUnavailableException("Redis at " + address + " cannot be reached to take the refresh"
+                + " lock: " + RedisLink.rootMessage(e), e);
+          }
           throw failure("take the refresh lock at", e);
         }
         if ("OK".equals(ok)) return new Held(owner);
@@ -322,6 +360,17 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     public String toString() {
       return "RedisTokenStore.Lease{" + lockKey + '}';
     }
+  }
+
+  /**
+   * Redis cannot be reached: the command got no answer (the connection is down or reconnecting — Lettuce then
+   * rejects it with a plain {@link RedisException} —, it timed out), or Redis is still loading its data; as
+   * opposed to Redis answering with an error, this store being closed, or the thread being interrupted.
+   */
+  private boolean unreachable(RedisException e) {
+    if (e instanceof RedisLoadingException) return true;
+    if (e instanceof RedisCommandExecutionException || e instanceof RedisCommandInterruptedException) return false;
+    return !closed.get();
   }
 
   private IOException failure(String what, RedisException e) {
@@ -398,6 +447,18 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     /** How often a waiter looks at the lock when no message woke it (default 200 ms). */
     public Builder pollInterval(Duration interval) {
       settings.pollInterval(interval);
+      return this;
+    }
+
+    /** See {@link RedisTokenStores.Builder#commandTimeout}. */
+    public Builder commandTimeout(Duration timeout) {
+      settings.commandTimeout(timeout);
+      return this;
+    }
+
+    /** See {@link RedisTokenStores.Builder#localFallback}. */
+    public Builder localFallback(boolean enabled) {
+      settings.localFallback(enabled);
       return this;
     }
 

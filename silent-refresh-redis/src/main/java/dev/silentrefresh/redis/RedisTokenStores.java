@@ -1,8 +1,15 @@
 package dev.silentrefresh.redis;
 
+import dev.silentrefresh.spi.CoordinationUnavailableException;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.SecretKey;
 import org.jspecify.annotations.Nullable;
 
@@ -35,12 +42,14 @@ public final class RedisTokenStores implements AutoCloseable {
   /** Stores on {@code client}, which stays yours to close. */
   public static Builder builder(RedisClient client) {
     if (client == null) throw new IllegalArgumentException("client is null");
-    return new Builder(client, "Redis", false);
+    return new Builder(client, null, "Redis", false);
   }
 
   /**
    * Stores on the Redis at {@code uri} (e.g. {@code redis://127.0.0.1:6379}), with a client of their own closed
-   * with them.
+   * with them. It reconnects by itself (every 2 s at most while Redis is away) and rejects commands at once while
+   * disconnected (a client of your own should too: {@code ClientOptions.disconnectedBehavior(REJECT_COMMANDS)},
+   * else each command waits its timeout while Redis is away).
    *
    * @throws IllegalArgumentException {@code uri} is not a Redis URI
    */
@@ -51,7 +60,14 @@ public final class RedisTokenStores implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a Redis URI (redis://host:port): " + e.getMessage());
     }
-    return new Builder(RedisClient.create(parsed), "redis://" + parsed.getHost() + ":" + parsed.getPort(), true);
+    ClientResources resources = DefaultClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+        .build();
+    RedisClient client = RedisClient.create(resources, parsed);
+    client.setOptions(ClientOptions.builder().autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled()).build());
+    return new Builder(client, resources, "redis://" + parsed.getHost() + ":" + parsed.getPort(), true);
   }
 
   /**
@@ -113,15 +129,19 @@ public final class RedisTokenStores implements AutoCloseable {
   /** Builds {@link RedisTokenStores}. */
   public static final class Builder {
     private final RedisClient client;
+    private final @Nullable ClientResources ownedResources;
     private final String address;
     private final boolean ownsClient;
+    Duration commandTimeout = Duration.ofSeconds(5);
+    boolean localFallback = true;
     String keyPrefix = "silent-refresh:";
     @Nullable SecretKey encryptionKey;
     Duration lease = Duration.ofSeconds(60);
     Duration pollInterval = Duration.ofMillis(200);
 
-    private Builder(RedisClient client, String address, boolean ownsClient) {
+    private Builder(RedisClient client, @Nullable ClientResources ownedResources, String address, boolean ownsClient) {
       this.client = client;
+      this.ownedResources = ownedResources;
       this.address = address;
       this.ownsClient = ownsClient;
     }
@@ -166,6 +186,30 @@ public final class RedisTokenStores implements AutoCloseable {
     }
 
     /**
+     * The longest any Redis command waits for its answer (default 5 s); past it Redis counts as unreachable. Keep
+     * it well under the sessions' refresh deadline.
+     */
+    public Builder commandTimeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 1) throw new IllegalArgumentException("commandTimeout must be at least 1 ms");
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Whether a session may refresh on its own while Redis cannot be reached (default true): the refresh lock
+     * then throws {@link CoordinationUnavailableException}, and the session refreshes under its own single flight,
+     * keeps the tokens in memory and saves them when Redis is back (one WARNING and one
+     * {@code SessionListener.coordinationLost} per outage). Requests keep working on a node that refreshes; but
+     * every other node holds the refresh token that refresh spent, so with rotation and reuse detection a second
+     * node refreshing before Redis is back (and before the first one saved) revokes the token family. With
+     * {@code false}, refreshes fail ({@code RefreshFailedException} {@code STORE}, session kept) until Redis is back.
+     */
+    public Builder localFallback(boolean enabled) {
+      this.localFallback = enabled;
+      return this;
+    }
+
+    /**
      * Connects.
      *
      * @throws IllegalStateException Redis cannot be reached; the message names its address
@@ -175,12 +219,13 @@ public final class RedisTokenStores implements AutoCloseable {
     }
 
     RedisLink connect() {
-      return new RedisLink(client, address, ownsClient);
+      return new RedisLink(client, ownedResources, address, ownsClient, commandTimeout);
     }
 
     /** The builder is abandoned before connecting: shut the client down when it made it. */
     void discard() {
       if (ownsClient) client.shutdown();
+      if (ownedResources != null) ownedResources.shutdown();
     }
   }
 }

@@ -52,9 +52,16 @@ final class ChildJvm implements AutoCloseable {
     }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Sends {@code command} and returns the answer starting with {@code answer}. */
+  String ask(String command, String answer, Duration timeout) throws Exception {
+    send(command);
+    return await(answer, timeout);
+  }
+
   /** Asks it to quit; kills it when it does not within 10 s. */
   @Override
   public void close() {
+    if (!process.isAlive()) return;
     in.println("quit");
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();

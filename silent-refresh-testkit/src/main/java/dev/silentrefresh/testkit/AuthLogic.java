@@ -125,6 +125,10 @@ final class AuthLogic {
             refresh(call, true);
             faults.holdReply();
             return Reply.disconnect();
+          case HANG_BEFORE_COMMIT:
+            counters.incRefreshRequestsDropped();
+            faults.holdRequest();
+            return Reply.disconnect();
           case REJECT_TOKENS:
             counters.incRejectedRequests();
             return accessRejected(call, AccessTokens.Status.EXPIRED);

@@ -23,6 +23,7 @@ public final class Counters {
   private final AtomicLong rejectedRequests = new AtomicLong();
   private final AtomicLong faultsInjected = new AtomicLong();
   private final AtomicLong refreshRepliesDropped = new AtomicLong();
+  private final AtomicLong refreshRequestsDropped = new AtomicLong();
 
   Counters() {
   }
@@ -101,6 +102,15 @@ public final class Counters {
     return refreshRepliesDropped.get();
   }
 
+  /**
+   * Refresh requests that {@link Faults.Fault#HANG_BEFORE_COMMIT} held and then dropped without a response and
+   * without deciding anything (nothing rotated, so not in {@link #refreshSucceeded()} nor {@link #refreshRejected()}).
+   * Counted when the hold begins.
+   */
+  public long refreshRequestsDropped() {
+    return refreshRequestsDropped.get();
+  }
+
   /** All counters by their camelCase name, in declaration order (for JSON output). */
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new LinkedHashMap<>();
@@ -116,6 +126,7 @@ public final class Counters {
     m.put("rejectedRequests", rejectedRequests());
     m.put("faultsInjected", faultsInjected());
     m.put("refreshRepliesDropped", refreshRepliesDropped());
+    m.put("refreshRequestsDropped", refreshRequestsDropped());
     return m;
   }
 
@@ -164,6 +175,10 @@ public final class Counters {
     refreshRepliesDropped.incrementAndGet();
   }
 
+  void incRefreshRequestsDropped() {
+    refreshRequestsDropped.incrementAndGet();
+  }
+
   /** A refresh request entered the handler. Pair with {@link #refreshFinished()}. */
   void refreshStarted() {
     refreshCalls.incrementAndGet();
@@ -181,7 +196,7 @@ public final class Counters {
   void reset() {
     for (AtomicLong c : new AtomicLong[] {loginCalls, refreshCalls, refreshSucceeded, refreshRejected,
         reuseDetected, familiesRevoked, apiRequests, apiSucceeded, rejectedRequests, faultsInjected,
-        refreshRepliesDropped}) {
+        refreshRepliesDropped, refreshRequestsDropped}) {
       c.set(0);
     }
     // refreshes still in flight stay counted, so the peak restarts from them

@@ -15,6 +15,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code *_AFTER_COMMIT} faults and {@link Fault#REJECT_TOKENS} answer without processing the request (no
  * login, no rotation). Thread-safe; {@link AuthServer#reset()} calls {@link #clear()}.
  *
+ * <p>"The client died in the middle of its refresh, before the server committed it":
+ * {@link #holdRefreshBeforeCommit(int)} holds the refresh request on arrival, decides nothing, and when released
+ * (or after {@link #delay(Duration)}) closes the connection without a response and without rotating: the presented
+ * refresh token stays valid for whoever presents it next. {@link #heldRequests()} says when one is being held, and
+ * {@link Counters#refreshRequestsDropped()} counts them.
+ *
  * <p>"The refresh happened but its reply was lost": {@link #dropRefreshReplyAfterCommit(int)} (the connection is
  * closed without a response) and {@link #holdRefreshReplyAfterCommit(int)} (nothing is sent until the client
  * gives up, {@link #releaseHeldReplies()} or {@link #delay(Duration)} passes; then the connection is closed
@@ -60,7 +66,14 @@ public final class Faults {
      */
     HANG_AFTER_COMMIT,
     /** API only: treat every access token, even a fresh one, as expired (the profile's expired reply). */
-    REJECT_TOKENS
+    REJECT_TOKENS,
+    /**
+     * REFRESH only: hold the request as it arrives, before anything is decided, until
+     * {@link Faults#releaseHeldRequests()}, the server closes, or {@link Faults#delay(Duration)} (default 30 s)
+     * passes; then close the connection without a response and without rotating (the presented refresh token stays
+     * valid). Counted in {@link Counters#refreshRequestsDropped()} when the hold begins.
+     */
+    HANG_BEFORE_COMMIT
   }
 
   static final Duration DEFAULT_DELAY = Duration.ofSeconds(30);
@@ -68,6 +81,7 @@ public final class Faults {
   private final Map<Endpoint, List<Rule>> rules = new EnumMap<>(Endpoint.class);
   private Duration delay = DEFAULT_DELAY;
   private final Hold heldReplies = new Hold();
+  private final Hold heldRequests = new Hold();
 
   Faults() {
     for (Endpoint e : Endpoint.values()) {
@@ -120,6 +134,24 @@ public final class Faults {
     return failNext(Endpoint.REFRESH, Fault.HANG_AFTER_COMMIT, times);
   }
 
+  /**
+   * The next {@code times} refresh requests are held before anything is decided, then dropped without a response
+   * and without rotating. Same as {@code failNext(REFRESH, HANG_BEFORE_COMMIT, times)}.
+   */
+  public Faults holdRefreshBeforeCommit(int times) {
+    return failNext(Endpoint.REFRESH, Fault.HANG_BEFORE_COMMIT, times);
+  }
+
+  /** Ends every {@link Fault#HANG_BEFORE_COMMIT} hold in progress: dropped without a response, nothing rotated. */
+  public void releaseHeldRequests() {
+    heldRequests.release();
+  }
+
+  /** How many {@link Fault#HANG_BEFORE_COMMIT} refresh requests are being held right now (nothing committed). */
+  public int heldRequests() {
+    return heldRequests.holding();
+  }
+
   /** Ends every {@link Fault#HANG_AFTER_COMMIT} hold in progress: those connections are closed without a response. */
   public void releaseHeldReplies() {
     heldReplies.release();
@@ -130,7 +162,7 @@ public final class Faults {
     return heldReplies.holding();
   }
 
-  /** How long {@link Fault#DELAY} waits before answering, and the longest a HANG_AFTER_COMMIT holds (default 30 s). */
+  /** How long {@link Fault#DELAY} waits before answering, and the longest a HANG_*_COMMIT holds (default 30 s). */
   public synchronized Faults delay(Duration delay) {
     Objects.requireNonNull(delay, "delay");
     if (delay.isNegative()) {
@@ -140,11 +172,12 @@ public final class Faults {
     return this;
   }
 
-  /** Removes every rule, restores the default delay and {@linkplain #releaseHeldReplies() releases} held replies. */
+  /** Removes every rule, restores the default delay and releases held replies and held requests. */
   public synchronized void clear() {
     rules.values().forEach(List::clear);
     delay = DEFAULT_DELAY;
     heldReplies.release();
+    heldRequests.release();
   }
 
   synchronized Duration currentDelay() {
@@ -156,8 +189,14 @@ public final class Faults {
     heldReplies.await(currentDelay());
   }
 
+  /** Holds the calling request thread for HANG_BEFORE_COMMIT. */
+  void holdRequest() {
+    heldRequests.await(currentDelay());
+  }
+
   void close() {
     heldReplies.close();
+    heldRequests.close();
   }
 
   /** The fault for the request now arriving at {@code endpoint}, or {@code null}; consumes a failNext count. */
@@ -181,7 +220,7 @@ public final class Faults {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(fault, "fault");
     if ((fault == Fault.DROP_AFTER_COMMIT || fault == Fault.DISCONNECT_AFTER_COMMIT
-        || fault == Fault.HANG_AFTER_COMMIT) && endpoint != Endpoint.REFRESH) {
+        || fault == Fault.HANG_AFTER_COMMIT || fault == Fault.HANG_BEFORE_COMMIT) && endpoint != Endpoint.REFRESH) {
       throw new IllegalArgumentException(fault + " applies to REFRESH only, not " + endpoint);
     }
     if (fault == Fault.REJECT_TOKENS && endpoint != Endpoint.API) {

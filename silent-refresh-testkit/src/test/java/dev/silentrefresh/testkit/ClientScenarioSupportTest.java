@@ -122,12 +122,44 @@ class ClientScenarioSupportTest extends ServerTestBase {
         .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IOException.class);
   }
 
+  // ---- the refresh request held before anything is decided (a client killed mid-refresh), then dropped
+
+  @Test
+  void aRequestHeldBeforeCommitIsDroppedWithoutRotatingAndItsTokenStaysValid() throws Exception {
+    AuthServer s = start(Profile.OAUTH2);
+    IssuedTokens tokens = s.issueTokens("demo");
+    s.faults().holdRefreshBeforeCommit(1);
+
+    CompletableFuture<HttpResponse<String>> reply = Wire.HTTP.sendAsync(
+        Wire.refreshRequest(s, tokens.refreshToken()).timeout(BOUND).build(), BodyHandlers.ofString());
+    Awaitility.await().atMost(BOUND).until(() -> s.faults().heldRequests() == 1);
+    assertThat(reply).isNotDone();
+    assertThat(s.counters().refreshCalls()).isEqualTo(1);
+    assertThat(s.counters().refreshRequestsDropped()).isEqualTo(1);
+    assertThat(s.counters().refreshSucceeded()).as("nothing decided").isZero();
+
+    // while it is held, the same token refreshes for someone else: nothing was rotated
+    Wire.Tokens next = Wire.refreshTokens(s, tokens.refreshToken());
+    Wire.assertMe(Profile.OAUTH2, Wire.me(s, next.access()));
+    s.faults().releaseHeldRequests();
+    assertThatThrownBy(() -> reply.get(BOUND.toSeconds(), TimeUnit.SECONDS))
+        .as("dropped without a response").isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IOException.class);
+    Awaitility.await().atMost(BOUND).until(() -> s.faults().heldRequests() == 0);
+    assertThat(s.counters().refreshSucceeded()).isEqualTo(1);
+    assertThat(s.counters().refreshRejected()).isZero();
+    assertThat(s.counters().reuseDetected()).isZero();
+    assertThat(s.counters().refreshRequestsDropped()).isEqualTo(1);
+    assertThat(s.counters().refreshRepliesDropped()).isZero();
+  }
+
   @Test
   void afterCommitFaultsApplyToRefreshOnly() {
     AuthServer s = start(Profile.OAUTH2);
     assertThatThrownBy(() -> s.faults().failNext(Endpoint.API, Faults.Fault.DISCONNECT_AFTER_COMMIT, 1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REFRESH only");
     assertThatThrownBy(() -> s.faults().failAlways(Endpoint.LOGIN, Faults.Fault.HANG_AFTER_COMMIT))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REFRESH only");
+    assertThatThrownBy(() -> s.faults().failNext(Endpoint.API, Faults.Fault.HANG_BEFORE_COMMIT, 1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REFRESH only");
     assertThatThrownBy(() -> s.faults().dropRefreshReplyAfterCommit(0)).isInstanceOf(IllegalArgumentException.class);
   }
