@@ -346,19 +346,21 @@ final class FleetDemo {
       return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    /** Takes the samples that are due (and, when {@code last}, the partial one at the end). */
+    /** Takes the samples that are due, and at the {@code end} of the run the partial one that is not. */
     void sample(boolean end) {
-      while (System.nanoTime() >= nextSampleNanos || end) {
-        long[] now = current();
-        long at = (nextSampleNanos - startNanos) / 1_000_000 - BUCKET_MILLIS;
-        samples.add(new Timeline.Sample(at, (int) (now[0] - last[0]), (int) (now[1] - last[1]),
-            (int) (now[2] - last[2]), (int) (now[3] - last[3]), (int) (now[4] - last[4]), (int) now[5]));
-        last = now;
-        nextSampleNanos += BUCKET_MILLIS * 1_000_000;
-        progress.update(new DemoRun.Progress(name + " \u00b7 " + fleet.members().size() + " processes",
-            at + BUCKET_MILLIS, now[0], now[2], (int) now[5], now[4]));
-        if (end) return;
-      }
+      while (System.nanoTime() >= nextSampleNanos) take();
+      if (end) take();
+    }
+
+    private void take() {
+      long[] now = current();
+      long at = (nextSampleNanos - startNanos) / 1_000_000 - BUCKET_MILLIS;
+      samples.add(new Timeline.Sample(at, (int) (now[0] - last[0]), (int) (now[1] - last[1]),
+          (int) (now[2] - last[2]), (int) (now[3] - last[3]), (int) (now[4] - last[4]), (int) now[5]));
+      last = now;
+      nextSampleNanos += BUCKET_MILLIS * 1_000_000;
+      progress.update(new DemoRun.Progress(name + " \u00b7 " + fleet.members().size() + " processes",
+          at + BUCKET_MILLIS, now[0], now[2], (int) now[5], now[4]));
     }
 
     private long[] current() {

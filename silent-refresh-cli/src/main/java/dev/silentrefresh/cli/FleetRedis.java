@@ -7,6 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,6 +22,7 @@ final class FleetRedis implements AutoCloseable {
   /** Where {@link RedisTokenStore} keeps a session, with its default key prefix. */
   private static final String PREFIX = "silent-refresh:";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
   /** How long a demo session outlives a parent that could not remove it. */
   static final Duration LEFT_BEHIND = Duration.ofDays(1);
 
@@ -45,8 +47,8 @@ final class FleetRedis implements AutoCloseable {
     RedisClient client = RedisClient.create(parsed);
     client.setOptions(ClientOptions.builder()
         .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+        .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
         .build());
-    client.setDefaultTimeout(Duration.ofSeconds(10));
     try {
       StatefulRedisConnection<String, String> c = client.connect();
       try {
@@ -66,7 +68,8 @@ final class FleetRedis implements AutoCloseable {
 
   /** Null when Redis at {@code uri} answers; else why not, in one line (what {@link #connect} would say). */
   static @Nullable String problem(String uri) {
-    try (FleetRedis redis = connect(uri)) {
+    try {
+      connect(uri).close();
       return null;
     } catch (IOException | RuntimeException e) {
       return e.getMessage();
