@@ -32,7 +32,18 @@ import picocli.CommandLine.Option;
             + "itself ends and the access tokens expire again: the refresh meets a dead refresh token, a "
             + "login handler signs in again, and the waiting requests resume. A run goes on past its duration "
             + "until all of this has happened (on a busy machine it takes longer).",
-        "Exit code 0 when every request succeeded, 1 otherwise."})
+        "Exit code 0 when every request succeeded, 1 otherwise.",
+        "",
+        "With --fleet N --redis URI, the fleet demo: N processes (child JVMs of this one) share one session in Redis. "
+            + "For each dialect and client, the server (rotation, reuse detection, no grace window, tokens that outlive "
+            + "the run) signs the demo user in once into a fresh Redis key, each process runs --users virtual users "
+            + "through its own session on its own store, and the server expires the access tokens --expiries times. "
+            + "The next expiry comes once every process got a request through with the new tokens (paced by events, "
+            + "not the clock), so --duration and --access-ttl do not apply. Each expiry should cost one refresh call, "
+            + "made by whichever process noticed first; the others adopt its tokens from Redis. A fleet run uses the "
+            + "jdk client unless --client says otherwise, and each dialect in turn unless --dialect does. It prints "
+            + "each process's figures (refreshes it made and adopted, latency) and the server's, and exits 0 only when "
+            + "every request succeeded, every run had one refresh call per expiry and no refresh token was reused."})
 final class DemoCommand implements Callable<Integer> {
   static final int TOTAL_SECONDS = 20;
 
@@ -46,11 +57,13 @@ final class DemoCommand implements Callable<Integer> {
       description = "oauth2, put-bearer, code-1002, code-50014, code-401 or all (default: ${DEFAULT-VALUE})")
   String dialect;
 
-  @Option(names = "--client", paramLabel = "NAME", defaultValue = "all",
-      description = "HTTP client adapter, or all (default: ${DEFAULT-VALUE})")
+  @Option(names = "--client", paramLabel = "NAME",
+      description = "HTTP client adapter: jdk, okhttp, restclient, resttemplate, webclient, or all "
+          + "(default: all; with --fleet: jdk)")
   String client;
 
-  @Option(names = "--users", paramLabel = "N", defaultValue = "50", description = "virtual users per run (default: ${DEFAULT-VALUE})")
+  @Option(names = "--users", paramLabel = "N", defaultValue = "50",
+      description = "virtual users per run; with --fleet, per process (default: ${DEFAULT-VALUE})")
   int users;
 
   @Option(names = "--duration", paramLabel = "SECONDS",
@@ -71,11 +84,30 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE.html", description = "write a self-contained HTML report with a timeline per run")
   Path report;
 
+  @Option(names = "--fleet", paramLabel = "N",
+      description = "run the fleet demo: N processes (1 to " + MAX_FLEET + ") share one session in Redis; needs --redis")
+  Integer fleet;
+
+  static final int MAX_FLEET = 32;
+
+  @Option(names = "--redis", paramLabel = "URI",
+      description = "the Redis the fleet shares, e.g. redis://127.0.0.1:6379 (only with --fleet)")
+  String redis;
+
+  @Option(names = "--expiries", paramLabel = "N",
+      description = "with --fleet: how many times the server expires the access tokens in each run (default: "
+          + DEFAULT_EXPIRIES + ")")
+  Integer expiries;
+
+  static final int DEFAULT_EXPIRIES = 10;
+
   @Override
   public Integer call() throws Exception {
     CommandLine cl = spec.commandLine();
+    if (fleet != null || redis != null) return fleet(cl);
+    if (expiries != null) throw new CommandLine.ParameterException(cl, "--expiries needs --fleet N --redis URI");
     List<Profile> profiles = Options.dialects(cl, dialect, true);
-    List<Clients> clients = Options.clients(cl, client, true);
+    List<Clients> clients = Options.clients(cl, client == null ? "all" : client, true);
     Options.positive(cl, "--users", users, 10_000);
     if (accessTtl != null) Options.positive(cl, "--access-ttl", accessTtl, 86_400);
     int runs = profiles.size() * clients.size();
@@ -144,6 +176,29 @@ final class DemoCommand implements Callable<Integer> {
     out.println(failed == 0 ? "All requests succeeded." : failed + " requests failed.");
     out.flush();
     return failed == 0 ? 0 : 1;
+  }
+
+  /** {@code --fleet N --redis URI}: checks the options (usage errors exit 2), then runs {@link FleetDemo}. */
+  private int fleet(CommandLine cl) throws Exception {
+    if (fleet == null) throw new CommandLine.ParameterException(cl, "--redis needs --fleet N (the number of processes)");
+    if (redis == null) {
+      throw new CommandLine.ParameterException(cl, "--fleet needs --redis URI (the Redis the processes share, e.g. "
+          + "redis://127.0.0.1:6379)");
+    }
+    Options.positive(cl, "--fleet", fleet, MAX_FLEET);
+    String uri = Options.redisUri(cl, "--redis", redis);
+    String notForFleet = duration != null ? "--duration" : accessTtl != null ? "--access-ttl" : null;
+    if (notForFleet != null) {
+      throw new CommandLine.ParameterException(cl, notForFleet + " does not apply to --fleet: its runs are paced by "
+          + "expiries (--expiries), and its tokens outlive them");
+    }
+    int rounds = expiries == null ? DEFAULT_EXPIRIES : Options.positive(cl, "--expiries", expiries, 1000);
+    List<Profile> profiles = Options.dialects(cl, dialect, true);
+    List<Clients> clients = Options.clients(cl, client == null ? "jdk" : client, true);
+    Options.positive(cl, "--users", users, 1000);
+    PrintWriter out = cl.getOut();
+    return FleetDemo.run(new FleetDemo.Settings(profiles, clients, fleet, users, rounds, uri, json, report), out,
+        new Progress(out, parent != null && parent.live));
   }
 
   private static <T> T get(Future<T> f) throws Exception {

@@ -43,6 +43,13 @@ final class DemoLogin implements LoginHandler {
     return tokens;
   }
 
+  /** Signs in and returns the tokens, for sessions elsewhere (the fleet's processes read them from Redis). */
+  Tokens tokens() throws IOException {
+    Tokens tokens = server.dialect().readTokens(post(), java.time.Instant.now());
+    onLogin.accept(tokens);
+    return tokens;
+  }
+
   @Override
   public CompletionStage<Tokens> login(LoginRequiredException reason) {
     return CompletableFuture.supplyAsync(() -> {

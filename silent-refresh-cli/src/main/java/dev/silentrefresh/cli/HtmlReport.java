@@ -19,7 +19,7 @@ final class HtmlReport {
   private static final int W = 960, LEFT = 64, RIGHT = 64, PLOT_H = 220, LANE_H = 16;
   private static final double CHAR_W = 5.9; // rough width of one character at 11px, to place labels
   private static final String GREY = "#b7bec7", RED = "#d93636", GREEN = "#2f9e4f", BLUE = "#1f63d6",
-      DARK = "#222", ORANGE = "#ee8a00", MARK = "#555";
+      DARK = "#222", ORANGE = "#ee8a00", MARK = "#555", ADOPTED = "#7a5cc7";
   private static final String[] BAND = {"#e2ebf8", "#f5eddc"};
 
   private static final String CSS = """
@@ -48,6 +48,11 @@ final class HtmlReport {
       + " orange line counts requests waiting for a refresh (right-hand scale), and a dark lane shows failed"
       + " requests when there are any. Hover over a bar or a tick for its figures.";
 
+  private static final String FLEET_EXPLANATION = "In a fleet run, several processes share one session in Redis,"
+      + " and each has a lane under the chart: a blue tick where its session called the refresh endpoint, a purple"
+      + " circle where it adopted the tokens another process had just refreshed. One blue tick per expiry, whichever"
+      + " process it is in, is right: every other process adopts.";
+
   private static final String[] COLUMNS = {"dialect", "client", "requests", "succeeded", "failed",
       "rejected replies", "refresh calls", "peak concurrent refreshes", "reuse detected", "login required",
       "re-logins"};
@@ -70,9 +75,13 @@ final class HtmlReport {
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
         .append("<title>").append(esc(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n")
         .append("</head>\n<body>\n<header>\n<h1>").append(esc(title)).append("</h1>\n<p class=\"lead\">")
-        .append(EXPLANATION).append("</p>\n</header>\n");
-    table(out, nonNull(summary));
+        .append(EXPLANATION).append("</p>\n");
     List<Timeline> charts = nonNull(timelines);
+    if (charts.stream().anyMatch(tl -> !nonNull(tl.lanes()).isEmpty())) {
+      out.append("<p class=\"lead\">").append(FLEET_EXPLANATION).append("</p>\n");
+    }
+    out.append("</header>\n");
+    table(out, nonNull(summary));
     out.append("<section class=\"charts\">\n");
     if (charts.isEmpty()) {
       out.append("<p>No timelines were recorded.</p>\n");
@@ -116,14 +125,18 @@ final class HtmlReport {
     private final List<Timeline.Sample> samples;
     private final List<Timeline.Band> bands;
     private final List<Timeline.Marker> markers;
+    private final List<Timeline.Lane> processes;
+    private final String[][] legend;
     private int[] markerRows;
     private final long span, bucket, yStep, yMax, wStep, wMax;
     private final boolean failures;
-    private final double plotW = W - LEFT - RIGHT, top, plotBottom, refreshTop, lanesBottom;
+    private final double plotW = W - LEFT - RIGHT, top, plotBottom, refreshTop, processTop, lanesBottom;
 
     Chart(Timeline tl) {
       samples = nonNull(tl.samples());
       bands = nonNull(tl.tokens());
+      processes = nonNull(tl.lanes());
+      legend = processes.isEmpty() ? LEGEND : FLEET_LEGEND;
       markers = new ArrayList<>(nonNull(tl.markers()));
       markers.sort(Comparator.comparingLong(Timeline.Marker::atMillis));
       long minAt = Long.MAX_VALUE, maxAt = 0, peak = 0, peakWaiting = 0;
@@ -151,7 +164,8 @@ final class HtmlReport {
       top = markers.isEmpty() ? 12 : 16 + 15 * rows; // room for the markers' labels
       plotBottom = top + PLOT_H;
       refreshTop = plotBottom + 6;
-      lanesBottom = refreshTop + LANE_H + (failures ? LANE_H + 4 : 0);
+      processTop = refreshTop + LANE_H + (failures ? LANE_H + 4 : 0) + (processes.isEmpty() ? 0 : 6);
+      lanesBottom = processTop + processes.size() * (LANE_H + 2);
     }
 
     String totals() {
@@ -164,14 +178,16 @@ final class HtmlReport {
         fail += s.failures();
       }
       return plural(req, "request") + " \u00b7 " + rej + " rejected \u00b7 " + plural(rep, "replay") + " \u00b7 "
-          + plural(ref, "refresh call") + " \u00b7 " + plural(fail, "failure") + " \u00b7 over "
+          + plural(ref, "refresh call") + " \u00b7 " + plural(fail, "failure")
+          + (processes.isEmpty() ? "" : " \u00b7 " + processes.size() + (processes.size() == 1 ? " process" : " processes"))
+          + " \u00b7 over "
           + seconds(span, span % 1000 == 0 ? 0 : 1) + " s, " + duration(bucket) + " buckets";
     }
 
     void svg(StringBuilder out, String name) {
       List<double[]> legendAt = new ArrayList<>(); // x, y of each legend entry
       double lx = LEFT, ly = lanesBottom + 56;
-      for (String[] item : LEGEND) {
+      for (String[] item : legend) {
         double w = 18 + item[1].length() * CHAR_W + 14;
         if (lx + w > W - 8 && lx > LEFT) {
           lx = LEFT;
@@ -190,8 +206,8 @@ final class HtmlReport {
       lanes(out);
       markers(out);
       xAxis(out);
-      for (int i = 0; i < LEGEND.length; i++) {
-        legend(out, LEGEND[i], legendAt.get(i)[0], legendAt.get(i)[1]);
+      for (int i = 0; i < legend.length; i++) {
+        legend(out, legend[i], legendAt.get(i)[0], legendAt.get(i)[1]);
       }
       out.append("</svg>\n");
     }
@@ -299,6 +315,39 @@ final class HtmlReport {
           out.append("</g>\n");
         }
       }
+      processLanes(out);
+    }
+
+    /** A fleet run: a lane per process, a tick where it refreshed, a circle where it adopted. */
+    private void processLanes(StringBuilder out) {
+      for (int i = 0; i < processes.size(); i++) {
+        Timeline.Lane lane = processes.get(i);
+        double laneTop = processTop + i * (LANE_H + 2), mid = laneTop + LANE_H / 2.0;
+        List<Timeline.Tick> ticks = nonNull(lane.ticks());
+        long adopted = ticks.stream().filter(Timeline.Tick::adopted).count();
+        String name = esc(lane.name());
+        out.append("<g><title>").append(name).append(": refreshed ").append(ticks.size() - adopted)
+            .append(" time").append(ticks.size() - adopted == 1 ? "" : "s").append(" (called the server), adopted ")
+            .append(adopted).append("</title>");
+        rect(out, 4, laneTop, LEFT - 4, LANE_H, "#fff\" fill-opacity=\"0");
+        text(out, LEFT - 6, laneTop + 12, "end", null, name);
+        out.append("</g>\n");
+        line(out, LEFT, laneTop + LANE_H, W - RIGHT, laneTop + LANE_H, "#000", " stroke-opacity=\"0.08\"");
+        for (Timeline.Tick t : ticks) {
+          if (t.atMillis() < 0 || t.atMillis() > span) {
+            continue;
+          }
+          double x = x(t.atMillis());
+          out.append("<g><title>").append(name).append(t.adopted() ? ": adopted tokens another process refreshed, at "
+              : ": refreshed (called the server) at ").append(seconds(t.atMillis(), 2)).append(" s</title>");
+          if (t.adopted()) {
+            circle(out, x, mid, 3.5, ADOPTED);
+          } else {
+            line(out, x, laneTop + 1, x, laneTop + LANE_H - 1, BLUE, " stroke-width=\"2\"");
+          }
+          out.append("</g>\n");
+        }
+      }
     }
 
     /** A label row per marker: the first row where its label does not overlap another, at most five rows. */
@@ -354,11 +403,16 @@ final class HtmlReport {
     private static final String[][] LEGEND = {{"bar", "requests"}, {"red", "rejected (token expired)"},
         {"green", "replays"}, {"tick", "refresh calls"}, {"dark", "failures"}, {"line", "waiting (right scale)"},
         {"band", "token lifetimes"}, {"dash", "markers"}};
+    private static final String[][] FLEET_LEGEND = {{"bar", "requests"}, {"red", "rejected (token expired)"},
+        {"green", "replays"}, {"tick", "refresh calls"}, {"dark", "failures"}, {"line", "waiting (right scale)"},
+        {"band", "token lifetimes"}, {"dash", "markers"}, {"tick", "a process refreshed"},
+        {"circle", "a process adopted another\u2019s refresh"}};
 
     private static void legend(StringBuilder out, String[] item, double x, double y) {
       switch (item[0]) {
         case "tick" -> line(out, x + 7, y - 10, x + 7, y + 1, BLUE, " stroke-width=\"2\"");
         case "line" -> line(out, x, y - 4, x + 14, y - 4, ORANGE, " stroke-width=\"2\"");
+        case "circle" -> circle(out, x + 7, y - 4.5, 3.5, ADOPTED);
         case "dash" -> line(out, x + 7, y - 11, x + 7, y + 2, MARK, " stroke-width=\"1.2\" stroke-dasharray=\"4 2\"");
         case "band" -> {
           rect(out, x, y - 10, 7, 11, BAND[0]);
@@ -393,6 +447,12 @@ final class HtmlReport {
       out.append("<rect x=\"").append(f(x)).append("\" y=\"").append(f(y)).append("\" width=\"").append(f(w))
           .append("\" height=\"").append(f(h)).append("\" fill=\"").append(fill).append("\"/>");
     }
+  }
+
+  /** A hollow circle. */
+  private static void circle(StringBuilder out, double cx, double cy, double r, String stroke) {
+    out.append("<circle cx=\"").append(f(cx)).append("\" cy=\"").append(f(cy)).append("\" r=\"").append(f(r))
+        .append("\" fill=\"#fff\" stroke=\"").append(stroke).append("\" stroke-width=\"1.5\"/>");
   }
 
   /** An invisible rectangle that still catches the pointer, for its group's tooltip. */

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "silent-refresh", mixinStandardHelpOptions = true, version = "silent-refresh 0.1.0",
     description = "Keeps API calls working while access tokens expire underneath them. "
         + "Run a live demo, a thundering herd, or the reference auth server.",
-    subcommands = {DemoCommand.class, HerdCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, HerdCommand.class, ServeCommand.class, FleetNodeCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

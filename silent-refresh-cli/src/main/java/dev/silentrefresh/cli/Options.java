@@ -5,7 +5,11 @@ import dev.silentrefresh.conformance.Caller;
 import dev.silentrefresh.conformance.ClientUnderTest;
 import dev.silentrefresh.conformance.Clients;
 import dev.silentrefresh.testkit.Profile;
+import io.lettuce.core.RedisURI;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -33,6 +37,38 @@ final class Options {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage());
     }
+  }
+
+  /**
+   * A Redis URI Lettuce can use: {@code redis://} or {@code rediss://}, a host, a port if any in range, a database
+   * number if any. The value is named in the error with its credentials hidden.
+   */
+  static String redisUri(CommandLine cl, String option, String value) {
+    String shown = value.replaceAll("(?<=//)[^/@]*@", "***@");
+    String problem;
+    try {
+      URI uri = new URI(value);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+      if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+        problem = "it must start with redis:// or rediss://";
+      } else if (uri.getHost() == null || uri.getHost().isBlank()) {
+        problem = "it names no host";
+      } else if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+        problem = "port " + uri.getPort() + " is out of range";
+      } else if (!path.isEmpty() && !path.matches("/\\d{0,5}")) {
+        problem = "after the host there may only be a database number, as in redis://127.0.0.1:6379/0";
+      } else {
+        RedisURI.create(value);
+        return value;
+      }
+    } catch (URISyntaxException e) {
+      problem = value.contains("://") ? "it is not a URI" : "it must start with redis:// or rediss://";
+    } catch (RuntimeException e) {
+      problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace(value, shown);
+    }
+    throw new CommandLine.ParameterException(cl, option + " must be a Redis URI such as redis://127.0.0.1:6379, not '"
+        + shown + "': " + problem);
   }
 
   static int positive(CommandLine cl, String option, int value, int max) {

@@ -54,6 +54,13 @@ final class Progress {
     out.flush();
   }
 
+  /** A line of its own, below the live line (which is redrawn at the next update). */
+  synchronized void println(String line) {
+    if (live) out.print("\r\033[K");
+    out.println(line);
+    out.flush();
+  }
+
   synchronized void done(RunSummary r) {
     if (live) out.print("\r\033[K");
     out.printf("  %-24s %7d requests, %d failed, %d rejected replies, %d refresh calls, %d re-login%s%n",

@@ -207,6 +207,23 @@ class CliTest {
       "serve --dialect oauth2 --fail-refresh 2 | --fail-refresh must be between 0 and 1",
       "serve --dialect all                     | unknown dialect 'all'",
       "serve --dialect code-401 --client-secret x | --client-secret needs --dialect oauth2",
+      "demo --fleet 2                          | --fleet needs --redis URI",
+      "demo --redis redis://127.0.0.1:6379     | --redis needs --fleet N",
+      "demo --expiries 5                       | --expiries needs --fleet N --redis URI",
+      "demo --fleet abc --redis redis://127.0.0.1:6379 | Invalid value for option '--fleet'",
+      "demo --fleet 0 --redis redis://127.0.0.1:6379 | --fleet must be between 1 and 32, not 0",
+      "demo --fleet 33 --redis redis://127.0.0.1:6379 | --fleet must be between 1 and 32, not 33",
+      "demo --fleet 2 --redis http://127.0.0.1:6379 | --redis must be a Redis URI such as redis://127.0.0.1:6379, not 'http://127.0.0.1:6379': it must start with redis://",
+      "demo --fleet 2 --redis 127.0.0.1:6379   | --redis must be a Redis URI such as redis://127.0.0.1:6379, not '127.0.0.1:6379': it must start with redis://",
+      "demo --fleet 2 --redis redis://         | not 'redis://': it is not a URI",
+      "demo --fleet 2 --redis redis://:6379    | not 'redis://:6379': it names no host",
+      "demo --fleet 2 --redis redis://127.0.0.1:70000 | port 70000 is out of range",
+      "demo --fleet 2 --redis redis://127.0.0.1:6379/x | there may only be a database number",
+      "demo --fleet 2 --redis redis://127.0.0.1:6379 --expiries 0 | --expiries must be between 1 and 1000, not 0",
+      "demo --fleet 2 --redis redis://127.0.0.1:6379 --duration 5 | --duration does not apply to --fleet",
+      "demo --fleet 2 --redis redis://127.0.0.1:6379 --access-ttl 5 | --access-ttl does not apply to --fleet",
+      "demo --fleet 2 --redis redis://127.0.0.1:6379 --users 1001 | --users must be between 1 and 1000, not 1001",
+      "demo --fleet 2 --redis redis://127.0.0.1:6379 --client nope | unknown client 'nope'",
   })
   void badUsageExitsTwoWithAOneLineErrorAndTheUsage(String args, String message) {
     Run r = run(args.trim().split("\\s+"));
@@ -230,5 +247,13 @@ class CliTest {
     Run r = command.isEmpty() ? run("--help") : run(command, "--help");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).startsWith("Usage: silent-refresh").contains("--help");
+  }
+
+  @Test
+  void demoHelpSaysWhatAFleetRunUsesAndTheProcessCommandIsHidden() {
+    String demo = run("demo", "--help").out().replaceAll("\\s+", " ");
+    assertThat(demo).contains("--fleet=N", "--redis=URI", "--expiries=N", "with --fleet: jdk", "paced by events",
+        "--duration and --access-ttl do not apply");
+    assertThat(run("--help").out()).doesNotContain("fleet-node");
   }
 }

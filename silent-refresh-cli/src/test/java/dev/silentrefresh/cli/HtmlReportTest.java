@@ -124,6 +124,35 @@ class HtmlReportTest {
   }
 
   @Test
+  void aFleetRunHasALanePerProcessWithItsRefreshesAndAdoptions() throws Exception {
+    Timeline base = timeline("oauth2", "jdk", 1);
+    List<Timeline.Lane> lanes = List.of(
+        new Timeline.Lane("process 1", List.of(new Timeline.Tick(1250, false), new Timeline.Tick(3260, true))),
+        new Timeline.Lane("process 2", List.of(new Timeline.Tick(1270, true), new Timeline.Tick(3250, false))),
+        new Timeline.Lane("process <3>", List.of(new Timeline.Tick(1290, true), new Timeline.Tick(3300, true),
+            new Timeline.Tick(-5, true), new Timeline.Tick(99_000, false))));
+    Timeline fleet = new Timeline(base.dialect(), base.client(), base.durationMillis(), base.bucketMillis(),
+        base.samples(), base.tokens(), base.markers(), lanes);
+    String html = HtmlReport.render("Silent Refresh fleet demo", List.of(), List.of(fleet));
+
+    String svg = svgs(html).get(0);
+    assertThat(parse(svg).getDocumentElement().getNodeName()).isEqualTo("svg");
+    assertThat(svg).contains(">process 1</text>", ">process 2</text>", ">process &lt;3&gt;</text>",
+        "<title>process 1: refreshed 1 time (called the server), adopted 1</title>",
+        "<title>process &lt;3&gt;: refreshed 1 time (called the server), adopted 3</title>",
+        "<title>process 1: refreshed (called the server) at 1.25 s</title>",
+        "<title>process 2: adopted tokens another process refreshed, at 1.27 s</title>",
+        ">a process refreshed</text>", ">a process adopted another\u2019s refresh</text>")
+        .doesNotContain("at -0.01 s", "at 99.00 s"); // ticks outside the run are not drawn
+    // one circle per adoption drawn, plus the legend's
+    assertThat(svg.split("<circle", -1)).hasSize(4 + 1 + 1);
+    assertThat(html).contains("3 processes \u00b7 over 5 s", "a purple circle where it adopted");
+    assertThatCode(() -> parse(html)).doesNotThrowAnyException();
+    // a run of one process has neither lanes nor their legend and explanation
+    assertThat(realistic()).doesNotContain("<circle", "a process refreshed", "a purple circle");
+  }
+
+  @Test
   void isDeterministic() {
     assertThat(realistic()).isEqualTo(realistic());
   }

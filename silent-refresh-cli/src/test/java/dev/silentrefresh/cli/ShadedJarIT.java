@@ -65,6 +65,27 @@ class ShadedJarIT {
     assertThat(stderr()).as("stderr on " + jvm()).doesNotContain("WARNING").isEmpty();
   }
 
+  /**
+   * The fleet demo from the jar: its processes are started from the jar too, and WebClient (Reactor Netty) runs in
+   * them next to Lettuce, on the one Netty the jar holds. Needs the real Redis (skipped without it, failed under CI).
+   */
+  @Test
+  void fleetDemoRunsItsProcessesFromTheJar() throws Exception {
+    String redis = TestRedis.require();
+    Process p = cli("demo", "--fleet", "2", "--redis", redis, "--dialect", "code-401", "--client", "webclient",
+        "--users", "3", "--expiries", "3").redirectOutput(dir.resolve("stdout.txt").toFile()).start();
+    try {
+      assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("fleet demo ended").isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+    String out = Files.readString(dir.resolve("stdout.txt"), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(out + stderr()).isZero();
+    assertThat(out).contains("code-401 \u00b7 webclient: 3 expiries, 3 refresh calls, 0 reuse detected")
+        .contains("All requests succeeded; one refresh call per expiry (3 in all)");
+    assertThat(stderr()).as("stderr on " + jvm()).isEmpty();
+  }
+
   @Test
   void servePrintsNoJvmWarning() throws Exception {
     Process p = cli("serve", "--dialect", "oauth2", "--port", "0").start();
