@@ -139,7 +139,8 @@ public final class TokenSessions {
 
   /** The keys of the sessions in memory now, sorted. */
   public Set<String> keys() {
-    return Collections.unmodifiableSet(new TreeSet<>(sessions.keySet()));
+    Map<String, Entry> asMap = sessions; // Map.keySet(): Android API 26 lacks ConcurrentHashMap's KeySetView overload
+    return Collections.unmodifiableSet(new TreeSet<>(asMap.keySet()));
   }
 
   /** How many sessions were dropped for size or idleness since this registry was made (not counting {@link #evict}). */

@@ -2,7 +2,8 @@
  * What adapters and stores implement or call: {@link dev.silentrefresh.spi.SessionCalls} (send a request
  * through a session), {@link dev.silentrefresh.spi.Exchange} (one request as core sees it),
  * {@link dev.silentrefresh.spi.RefreshTransport} with {@link dev.silentrefresh.spi.RefreshRequest} and
- * {@link dev.silentrefresh.spi.RefreshReply}, and {@link dev.silentrefresh.spi.RefreshLock}.
+ * {@link dev.silentrefresh.spi.RefreshReply}, {@link dev.silentrefresh.spi.RefreshLock}, and
+ * {@link dev.silentrefresh.spi.SessionSelector} (which session of a {@code TokenSessions} a request goes through).
  *
  * <p>Threading contract for implementers: a {@code RefreshTransport} is called on the session's executor
  * and must not block it (return a future; run blocking clients on threads of your own), must apply
