@@ -140,7 +140,7 @@ public final class TokenSessions {
 
   /** The keys of the sessions in memory now, sorted. */
   public Set<String> keys() {
-    return Collections.unmodifiableSet(new TreeSet<>(sessions.keySet()));
+    return Collections.unmodifiableSet(new TreeSet<>(sessions.keySet())); // ConcurrentMap: Android API 26 has no KeySetView
   }
 
   /** How many sessions were dropped for size or idleness since this registry was made (not counting {@link #evict}). */

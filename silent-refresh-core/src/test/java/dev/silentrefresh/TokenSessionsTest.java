@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.silentrefresh.spi.RefreshReply;
 import dev.silentrefresh.spi.SessionCalls;
+import dev.silentrefresh.spi.SessionSelector;
 import dev.silentrefresh.spi.StoreChanges;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,6 +189,41 @@ class TokenSessionsTest {
     })).hasMessage("boom");
     assertThat(TokenSessions.currentKey()).as("restored after a throw").isNull();
     assertThat(sessions.toString()).contains("2 of at most 10000");
+  }
+
+  @Test
+  void aSelectorGivesTheRequestsKeyThenTheThreadsAndNeverReadsTheThreadWhenToldNotTo() throws Exception {
+    TokenSessions sessions = TokenSessions.builder(this::make).build();
+    SessionSelector many = SessionSelector.of(sessions);
+    TokenSession alice = sessions.get("alice");
+    assertThat(many.select("alice")).isSameAs(alice);
+    assertThat(many.sessions()).isSameAs(sessions);
+    assertThatThrownBy(() -> many.select(null)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("names no session key");
+    assertThatThrownBy(() -> many.select("")).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("session key is not usable").hasMessageContaining("null or empty");
+    TokenSessions.runAs("alice", () -> {
+      assertThat(many.select(null)).isSameAs(alice);
+      assertThat(many.select("bob")).as("the request's key wins").isSameAs(sessions.getIfPresent("bob"));
+      assertThatThrownBy(() -> many.selectByRequest(null, "set attribute X"))
+          .as("the thread's key is not read").isInstanceOf(IllegalStateException.class)
+          .hasMessage("this request names no session key: set attribute X");
+    });
+    assertThat(many.selectByRequest("alice", "unused")).isSameAs(alice);
+    assertThat(many.isReady("alice")).isTrue();
+    assertThat(many.isReady("carol")).isFalse();
+    assertThat(many.isReady(null)).isFalse();
+    assertThat(made).doesNotContainKey("carol");
+
+    TokenSession one = make("solo");
+    SessionSelector single = SessionSelector.of(one);
+    assertThat(single.select(null)).isSameAs(one);
+    assertThat(single.select("alice")).as("one session whatever the key").isSameAs(one);
+    assertThat(single.selectByRequest(null, "unused")).isSameAs(one);
+    assertThat(single.isReady(null)).isTrue();
+    assertThat(single.sessions()).isNull();
+    assertThat(single.toString()).isEqualTo(one.toString());
+    assertThat(many.toString()).isEqualTo(sessions.toString());
   }
 
   /** An in-memory store that hands out change subscriptions and counts the open ones. */

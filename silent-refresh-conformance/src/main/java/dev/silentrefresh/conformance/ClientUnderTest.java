@@ -2,6 +2,7 @@ package dev.silentrefresh.conformance;
 
 import dev.silentrefresh.spi.RefreshTransport;
 import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.TokenSessions;
 
 /** One HTTP client adapter, as the conformance suite drives it. */
 public interface ClientUnderTest extends AutoCloseable {
@@ -13,6 +14,9 @@ public interface ClientUnderTest extends AutoCloseable {
 
   /** A caller sending through the adapter with {@code session}. */
   Caller caller(TokenSession session);
+
+  /** A caller sending through the adapter built over {@code sessions}, each request as the user it names. */
+  UsersCaller usersCaller(TokenSessions sessions);
 
   @Override
   default void close() {}

@@ -38,10 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -53,34 +50,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the reference server. An adapter's test extends this class and supplies {@link #newClient()}.
  * Every claim is asserted on the server's counters.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-public abstract class ConformanceSuite {
+public abstract class ConformanceSuite extends ClientSuite {
   private static final String BIG_ID = "9223372036854775807";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int HERD = 200;
-
-  private ClientUnderTest client;
-
-  /** A fresh instance of the adapter under test. */
-  protected abstract ClientUnderTest newClient();
-
-  @BeforeAll
-  void startClient() {
-    client = newClient();
-  }
-
-  @AfterAll
-  void stopClient() {
-    client.close();
-  }
 
   protected Fixture fixture(Profile profile) {
     return fixture(profile, s -> {}, b -> {});
   }
 
   protected Fixture fixture(Profile profile, Consumer<AuthServer.Builder> server, Consumer<TokenSession.Builder> session) {
-    return new Fixture(client, profile, server, session);
+    return new Fixture(client(), profile, server, session);
   }
 
   /** Signs the session in with a token the server already considers expired, its expiry unknown to the client. */

@@ -2,6 +2,7 @@ package dev.silentrefresh.conformance;
 
 import dev.silentrefresh.spi.RefreshTransport;
 import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.TokenSessions;
 import dev.silentrefresh.jdk.JdkRefreshTransport;
 import dev.silentrefresh.jdk.JdkRefreshClient;
 import java.io.IOException;
@@ -11,8 +12,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 /** java.net.http: {@code send} for blocking calls, {@code sendAsync} for async ones. */
 public final class JdkClient implements ClientUnderTest {
@@ -30,7 +33,23 @@ public final class JdkClient implements ClientUnderTest {
 
   @Override
   public Caller caller(TokenSession session) {
-    HttpClient client = JdkRefreshClient.wrap(plain, session);
+    return callerOf(JdkRefreshClient.wrap(plain, session));
+  }
+
+  /** Ways: {@code thread} (the calling thread's key) and {@code view} ({@code forKey(user)}). */
+  @Override
+  public UsersCaller usersCaller(TokenSessions sessions) {
+    JdkRefreshClient client = JdkRefreshClient.wrap(plain, sessions);
+    Function<String, HttpClient> viewOf = user -> user == null ? client : client.forKey(user);
+    return UsersCaller.of(List.of("thread", "view"),
+        (way, user, uri) -> way.equals("view") ? callerOf(viewOf.apply(user)).get(uri)
+            : UsersCaller.asThreadUser(user, () -> callerOf(client).get(uri)),
+        // sendAsync reads the thread's key at once, on this thread
+        (way, user, uri) -> way.equals("view") ? callerOf(viewOf.apply(user)).getAsync(uri)
+            : UsersCaller.startAsThreadUser(user, () -> callerOf(client).getAsync(uri)));
+  }
+
+  private static Caller callerOf(HttpClient client) {
     return new Caller() {
       @Override
       public CallReply send(String method, URI uri, String contentType, byte[] body) throws IOException {

@@ -2,12 +2,16 @@ package dev.silentrefresh.conformance;
 
 import dev.silentrefresh.spi.RefreshTransport;
 import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.TokenSessions;
+import dev.silentrefresh.okhttp.SessionKey;
 import dev.silentrefresh.okhttp.OkHttpRefreshTransport; // explicit: the driver moves to the conformance package
 import dev.silentrefresh.okhttp.OkHttpRefreshInterceptor;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Dispatcher;
@@ -49,7 +53,27 @@ public final class OkHttpDriver implements ClientUnderTest {
 
   @Override
   public Caller caller(TokenSession session) {
-    OkHttpClient client = OkHttpRefreshInterceptor.install(plain.newBuilder(), session).build();
+    return callerOf(OkHttpRefreshInterceptor.install(plain.newBuilder(), session).build());
+  }
+
+  /**
+   * Ways: {@code tag} (a {@link SessionKey} tag) and {@code thread} (the calling thread's key: {@code execute()}
+   * reads it in the interceptor; {@code enqueue()} calls are made by {@link SessionKey#fromCallingThread}).
+   */
+  @Override
+  public UsersCaller usersCaller(TokenSessions sessions) {
+    OkHttpClient client = OkHttpRefreshInterceptor.install(plain.newBuilder(), sessions).build();
+    Caller byThread = callerOf(SessionKey.fromCallingThread(client));
+    Function<String, Caller> byTag = user -> user == null ? callerOf(client)
+        : callerOf(request -> client.newCall(request.newBuilder().tag(SessionKey.class, SessionKey.of(user)).build()));
+    return UsersCaller.of(List.of("tag", "thread"),
+        (way, user, uri) -> way.equals("tag") ? byTag.apply(user).get(uri)
+            : UsersCaller.asThreadUser(user, () -> byThread.get(uri)),
+        (way, user, uri) -> way.equals("tag") ? byTag.apply(user).getAsync(uri)
+            : UsersCaller.startAsThreadUser(user, () -> byThread.getAsync(uri)));
+  }
+
+  private static Caller callerOf(Call.Factory client) {
     return new Caller() {
       @Override
       public CallReply send(String method, URI uri, String contentType, byte[] body) throws IOException {

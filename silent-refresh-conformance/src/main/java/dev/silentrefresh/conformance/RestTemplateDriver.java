@@ -2,10 +2,12 @@ package dev.silentrefresh.conformance;
 
 import dev.silentrefresh.spi.RefreshTransport;
 import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.TokenSessions;
 import dev.silentrefresh.spring.RestRefreshTransport;
 import dev.silentrefresh.spring.RestRefreshInterceptor;
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
@@ -38,14 +40,26 @@ public final class RestTemplateDriver implements ClientUnderTest {
 
   @Override
   public Caller caller(TokenSession session) {
-    RestTemplate template = RestRefreshInterceptor.install(new RestTemplate(plain), session);
+    RestTemplate template = everyStatusAReply(RestRefreshInterceptor.install(new RestTemplate(plain), session));
+    return (method, uri, contentType, body) -> send(template, method, uri, contentType, body);
+  }
+
+  /** The one way: {@code thread} (the calling thread's key; RestTemplate has no per-call attributes). */
+  @Override
+  public UsersCaller usersCaller(TokenSessions sessions) {
+    RestTemplate template = everyStatusAReply(RestRefreshInterceptor.install(new RestTemplate(plain), sessions));
+    return UsersCaller.of(List.of("thread"),
+        (way, user, uri) -> UsersCaller.asThreadUser(user, () -> send(template, "GET", uri, null, null)));
+  }
+
+  private static RestTemplate everyStatusAReply(RestTemplate template) {
     template.setErrorHandler(new ResponseErrorHandler() {
       @Override
       public boolean hasError(ClientHttpResponse response) {
         return false;
       }
     });
-    return (method, uri, contentType, body) -> send(template, method, uri, contentType, body);
+    return template;
   }
 
   private static CallReply send(RestTemplate template, String method, URI uri, String contentType, byte[] body)

@@ -4,7 +4,8 @@
  * {@link dev.silentrefresh.spi.RefreshTransport} with {@link dev.silentrefresh.spi.RefreshRequest} and
  * {@link dev.silentrefresh.spi.RefreshReply}, {@link dev.silentrefresh.spi.RefreshLock} (with
  * {@link dev.silentrefresh.spi.CoordinationUnavailableException}, which lets a session refresh alone while a
- * shared coordinator is down), and {@link dev.silentrefresh.spi.StoreChanges}.
+ * shared coordinator is down), {@link dev.silentrefresh.spi.StoreChanges}, and
+ * {@link dev.silentrefresh.spi.SessionSelector} (which session of a {@code TokenSessions} a request goes through).
  *
  * <p>Threading contract for implementers: a {@code RefreshTransport} is called on the session's executor
  * and must not block it (return a future; run blocking clients on threads of your own), must apply

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.silentrefresh.LoginRequiredException;
 import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.TokenSessions;
 import dev.silentrefresh.Tokens;
 import dev.silentrefresh.testkit.AuthServer;
 import dev.silentrefresh.testkit.Endpoint;
 import dev.silentrefresh.testkit.Profile;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -202,6 +206,49 @@ class JdkRefreshClientTest {
       assertThat(reply.statusCode()).as("the caller's own Authorization header was replaced").isEqualTo(200);
       assertThat(reply.request()).isSameAs(get);
       assertThat(reply.toString()).doesNotContain(t.accessToken()).contains("200");
+    }
+  }
+
+  @Test
+  void withManyUsersEachRequestGoesThroughTheSessionOfItsViewsKeyElseOfItsCallingThreadsKey() throws Exception {
+    try (AuthServer server = AuthServer.builder(Profile.OAUTH2).latency(Endpoint.REFRESH, Duration.ofMillis(200)).start()) {
+      TokenSessions sessions = TokenSessions.builder(
+          user -> TokenSession.builder(server.dialect(), JdkRefreshTransport.of(plain)).build()).build();
+      for (String user : List.of("alice", "bob")) {
+        sessions.get(user).signIn(server.issueExpiredTokens(user).toTokensWithoutExpiry());
+      }
+      JdkRefreshClient client = JdkRefreshClient.wrap(plain, sessions);
+      HttpRequest me = HttpRequest.newBuilder(server.apiUri("/api/me")).build();
+
+      // read on the calling thread at entry: the reply, after a refresh on the session's executor, is alice's
+      CompletableFuture<HttpResponse<String>> alice =
+          TokenSessions.callAs("alice", () -> client.sendAsync(me, HttpResponse.BodyHandlers.ofString()));
+      HttpResponse<String> bob = client.forKey("bob").send(me, HttpResponse.BodyHandlers.ofString());
+      assertThat(alice.get(10, TimeUnit.SECONDS).body()).contains("\"username\":\"alice\"");
+      assertThat(bob.body()).contains("\"username\":\"bob\"");
+      assertThat(TokenSessions.callAs("alice", () -> client.forKey("bob").send(me, HttpResponse.BodyHandlers.ofString())))
+          .as("the view's key wins over the thread's").satisfies(r -> assertThat(r.body()).contains("\"username\":\"bob\""));
+      assertThat(server.counters().refreshCalls()).as("one per user").isEqualTo(2);
+      assertThat(TokenSessions.callAs("alice", client::session)).isSameAs(sessions.get("alice"));
+      assertThat(client.forKey("bob").session()).isSameAs(sessions.get("bob"));
+      assertThat(client.sessions()).isSameAs(sessions);
+      assertThat(client.forKey("bob").toString()).contains("key bob").doesNotContain("Bearer");
+      assertThatThrownBy(client::session).isInstanceOf(IllegalStateException.class);
+
+      long sent = server.counters().apiRequests();
+      assertThatThrownBy(() -> client.send(me, HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(IOException.class).isNotInstanceOf(LoginRequiredException.class)
+          .hasMessageContaining("names no session key").hasCauseInstanceOf(IllegalStateException.class);
+      assertThat(client.sendAsync(me, HttpResponse.BodyHandlers.ofString())).failsWithin(5, TimeUnit.SECONDS)
+          .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(IOException.class)
+          .withMessageContaining("names no session key");
+      assertThatThrownBy(() -> client.forKey("carol").send(me, HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOfSatisfying(LoginRequiredException.class,
+              e -> assertThat(e.reason()).isEqualTo(LoginRequiredException.Reason.NO_SESSION));
+      assertThatThrownBy(() -> client.forKey("x".repeat(257)).send(me, HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(IOException.class).hasMessageContaining("256");
+      assertThatThrownBy(() -> client.forKey("")).isInstanceOf(IllegalArgumentException.class);
+      assertThat(server.counters().apiRequests()).as("nothing was sent for those").isEqualTo(sent);
     }
   }
 

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.silentrefresh.LoginRequiredException;
+import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.TokenSessions;
 import dev.silentrefresh.Tokens;
+import dev.silentrefresh.testkit.AuthServer;
 import dev.silentrefresh.testkit.Endpoint;
 import dev.silentrefresh.testkit.Profile;
 import java.io.IOException;
@@ -275,7 +279,109 @@ class OkHttpRefreshInterceptorTest {
     }
   }
 
+  @Test
+  void withManyUsersEachCallGoesThroughTheSessionOfItsTagElseOfTheKeyOfTheThreadThatMadeIt() throws Exception {
+    OkHttpClient plain = new OkHttpClient();
+    try (AuthServer server = AuthServer.builder(Profile.CODE_50014).latency(Endpoint.REFRESH, Duration.ofMillis(200)).start()) {
+      TokenSessions sessions = TokenSessions.builder(
+          user -> TokenSession.builder(server.dialect(), OkHttpRefreshTransport.of(plain)).build()).build();
+      for (String user : List.of("alice", "bob", "carol")) {
+        sessions.get(user).signIn(server.issueExpiredTokens(user).toTokensWithoutExpiry());
+      }
+      OkHttpClient client = OkHttpRefreshInterceptor.install(plain.newBuilder(), sessions).build();
+      Call.Factory calls = SessionKey.fromCallingThread(client);
+      Request me = get(server.apiUri("/api/me"));
+
+      // a tag, on a dispatcher thread
+      CompletableFuture<Response> alice = enqueue(client.newCall(as("alice", me)));
+      // the thread's key: execute() runs the interceptor on this thread
+      String bob = TokenSessions.callAs("bob", () -> {
+        try (Response r = client.newCall(me).execute()) {
+          return r.body().string();
+        }
+      });
+      // the thread's key for enqueue(): the call is tagged on this thread
+      CompletableFuture<Response> carol = TokenSessions.callAs("carol", () -> enqueue(calls.newCall(me)));
+      CompletableFuture<Response> tagWins = TokenSessions.callAs("bob", () -> enqueue(calls.newCall(as("alice", me))));
+      assertThat(bob).contains("\"username\":\"bob\"");
+      for (Map.Entry<String, CompletableFuture<Response>> e : List.of(Map.entry("alice", alice), Map.entry("carol", carol),
+          Map.entry("alice", tagWins))) {
+        try (Response r = e.getValue().get(10, TimeUnit.SECONDS)) {
+          assertThat(r.body().string()).contains("\"username\":\"" + e.getKey() + "\"");
+        }
+      }
+      assertThat(server.counters().refreshCalls()).as("one per user").isEqualTo(3);
+
+      OkHttpRefreshInterceptor interceptor = (OkHttpRefreshInterceptor) client.interceptors().get(0);
+      assertThat(interceptor.sessions()).isSameAs(sessions);
+      assertThat(TokenSessions.callAs("carol", interceptor::session)).isSameAs(sessions.get("carol"));
+      assertThatThrownBy(interceptor::session).isInstanceOf(IllegalStateException.class);
+
+      long sent = server.counters().apiRequests();
+      Throwable enqueuedWithoutTag = failureOf(TokenSessions.callAs("alice", () -> enqueue(client.newCall(me))));
+      assertThat(enqueuedWithoutTag).as("a dispatcher thread has no key").isInstanceOf(IOException.class)
+          .isNotInstanceOf(LoginRequiredException.class).hasMessageContaining("names no session key")
+          .hasCauseInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> client.newCall(me).execute()).isInstanceOf(IOException.class)
+          .hasMessageContaining("names no session key");
+      assertThatThrownBy(() -> client.newCall(as("dave", me)).execute())
+          .isInstanceOfSatisfying(LoginRequiredException.class,
+              e -> assertThat(e.reason()).isEqualTo(LoginRequiredException.Reason.NO_SESSION));
+      assertThat(server.counters().apiRequests()).as("nothing was sent for those").isEqualTo(sent);
+      assertThat(SessionKey.of("alice")).isEqualTo(SessionKey.of("alice")).hasToString("SessionKey{alice}");
+      assertThatThrownBy(() -> SessionKey.of("")).isInstanceOf(IllegalArgumentException.class);
+    } finally {
+      plain.dispatcher().executorService().shutdown();
+    }
+  }
+
+  /** Two users' sessions with different scopes: a redirect is judged by the scope of the request's own session. */
+  @Test
+  void withManyUsersARedirectKeepsOrDropsTheTokenByTheScopeOfTheRequestsOwnSession() throws Exception {
+    Map<String, Map<String, List<String>>> seen = new ConcurrentHashMap<>();
+    HttpServer foreign = server(seen, exchange -> reply(exchange, 200, "{\"foreign\":true}", false));
+    URI foreignOrigin = originOf(foreign);
+    HttpServer api = server(new ConcurrentHashMap<>(), exchange -> {
+      exchange.getResponseHeaders().add("Location", foreignOrigin.resolve(exchange.getRequestURI().getPath()).toString());
+      reply(exchange, 302, "", false);
+    });
+    URI apiOrigin = originOf(api);
+    OkHttpClient plain = new OkHttpClient();
+    try (AuthServer server = AuthServer.builder(Profile.CODE_50014).start()) {
+      TokenSessions sessions = TokenSessions.builder(user -> TokenSession.builder(server.dialect(), OkHttpRefreshTransport.of(plain))
+          .scope(user.equals("alice") ? new URI[] {apiOrigin, foreignOrigin} : new URI[] {apiOrigin}).build()).build();
+      Tokens alice = server.issueTokens("alice").toTokensWithoutExpiry();
+      sessions.get("alice").signIn(alice);
+      sessions.get("bob").signIn(server.issueTokens("bob").toTokensWithoutExpiry());
+      OkHttpClient client = OkHttpRefreshInterceptor.install(plain.newBuilder(), sessions).build();
+      for (String user : List.of("bob", "alice", "bob")) {
+        try (Response r = client.newCall(as(user, get(apiOrigin.resolve("/" + user)))).execute()) {
+          assertThat(r.body().string()).contains("foreign");
+        }
+      }
+      String header = server.dialect().tokenHeader();
+      assertThat(headerValues(seen, "/alice", header)).as("in alice's scope").containsExactly(alice.accessToken());
+      assertThat(headerValues(seen, "/bob", header)).as("not in bob's scope").isEmpty();
+    } finally {
+      foreign.stop(0);
+      api.stop(0);
+      plain.dispatcher().executorService().shutdown();
+    }
+  }
+
   // ---- helpers ----------------------------------------------------------------------------------
+
+  /** {@code request} tagged with {@code user}'s session key. */
+  private static Request as(String user, Request request) {
+    return request.newBuilder().tag(SessionKey.class, SessionKey.of(user)).build();
+  }
+
+  private static List<String> headerValues(Map<String, Map<String, List<String>>> seen, String path, String name) {
+    headerNames(seen, path);
+    return seen.get(path).entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+        .flatMap(h -> h.getValue().stream()).collect(java.util.stream.Collectors.toList());
+  }
+
 
   private static Request get(URI uri) {
     return new Request.Builder().url(uri.toString()).build();

@@ -1,9 +1,11 @@
 package dev.silentrefresh.spring;
 
 import dev.silentrefresh.spi.SessionCalls;
+import dev.silentrefresh.spi.SessionSelector;
 import dev.silentrefresh.LoginRequiredException;
 import dev.silentrefresh.RefreshFailedException;
 import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.TokenSessions;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import org.springframework.http.HttpRequest;
@@ -60,12 +62,27 @@ import org.springframework.web.client.RestTemplate;
  * session, or it ended) or a {@link RefreshFailedException} (a needed refresh failed; the session is kept).
  * Its message names the request and leaves the reason to the cause (the interceptor throws it itself, so
  * Spring does not wrap it again with the reason's message); see the module's README for the table.
+ *
+ * <p><b>Many users</b> ({@link TokenSessions}, e.g. a backend-for-frontend): built over a registry, the
+ * interceptor sends each request through the session of the key in its request attribute
+ * {@link SessionKey#ATTRIBUTE} ({@code RestClient}), else of the calling thread's key
+ * ({@link TokenSessions#callAs}; the only way for {@code RestTemplate}, which has no per-call attributes). Both
+ * are read on the caller's thread, where the interceptor runs.
+ * <pre>{@code
+ * RestClient client = RestRefreshInterceptor.install(RestClient.builder(), factory, sessions).build();
+ * client.get().uri("/api/me").attribute(SessionKey.ATTRIBUTE, "alice").retrieve().body(String.class);
+ * TokenSessions.callAs("bob", () -> template.getForObject("/api/me", String.class));
+ * }</pre>
+ * Everything about the request (its token, the refresh it waits for, its replay) is that key's session. A
+ * request naming no key fails with the {@code ResourceAccessException} above, whose cause (an
+ * {@code IOException}) carries the reason; nothing is sent. One for a key with no signed-in session fails with
+ * {@link LoginRequiredException} ({@code NO_SESSION}) as its cause.
  */
 public final class RestRefreshInterceptor implements ClientHttpRequestInterceptor {
-  private final TokenSession session;
+  private final SessionSelector sessions;
 
-  private RestRefreshInterceptor(TokenSession session) {
-    this.session = session;
+  private RestRefreshInterceptor(SessionSelector sessions) {
+    this.sessions = sessions;
   }
 
   /**
@@ -74,7 +91,13 @@ public final class RestRefreshInterceptor implements ClientHttpRequestIntercepto
    */
   public static RestRefreshInterceptor of(TokenSession session) {
     if (session == null) throw new IllegalArgumentException("session is null");
-    return new RestRefreshInterceptor(session);
+    return new RestRefreshInterceptor(SessionSelector.of(session));
+  }
+
+  /** As {@link #of(TokenSession)}, for many users: each request goes through its key's session (see Many users). */
+  public static RestRefreshInterceptor of(TokenSessions sessions) {
+    if (sessions == null) throw new IllegalArgumentException("sessions is null");
+    return new RestRefreshInterceptor(SessionSelector.of(sessions));
   }
 
   /** An {@code HttpURLConnection} factory that follows no redirect; set timeouts on it as usual. */
@@ -102,13 +125,27 @@ public final class RestRefreshInterceptor implements ClientHttpRequestIntercepto
    * @throws IllegalArgumentException the template's request factory is not from {@code requestFactory(...)}
    */
   public static RestTemplate install(RestTemplate template, TokenSession session) {
+    return install(template, of(session));
+  }
+
+  /**
+   * Adds an interceptor for {@code sessions} to {@code template}, after the ones it has: each request goes
+   * through the session of the calling thread's key ({@link TokenSessions#callAs}).
+   *
+   * @throws IllegalArgumentException the template's request factory is not from {@code requestFactory(...)}
+   */
+  public static RestTemplate install(RestTemplate template, TokenSessions sessions) {
+    return install(template, of(sessions));
+  }
+
+  private static RestTemplate install(RestTemplate template, RestRefreshInterceptor interceptor) {
     if (template == null) throw new IllegalArgumentException("template is null");
     ClientHttpRequestFactory factory = template.getRequestFactory();
     while (factory instanceof AbstractClientHttpRequestFactoryWrapper) {
       factory = ((AbstractClientHttpRequestFactoryWrapper) factory).getDelegate();
     }
     requireSafe(factory);
-    template.getInterceptors().add(of(session));
+    template.getInterceptors().add(interceptor);
     return template;
   }
 
@@ -119,9 +156,24 @@ public final class RestRefreshInterceptor implements ClientHttpRequestIntercepto
    */
   public static RestClient.Builder install(RestClient.Builder builder, ClientHttpRequestFactory factory,
       TokenSession session) {
+    return install(builder, factory, of(session));
+  }
+
+  /**
+   * Sets {@code factory} on {@code builder} and adds an interceptor for {@code sessions} after the ones it has:
+   * each request goes through the session of its {@link SessionKey#ATTRIBUTE}, else of the calling thread's key.
+   *
+   * @throws IllegalArgumentException {@code factory} is not from {@code requestFactory(...)}
+   */
+  public static RestClient.Builder install(RestClient.Builder builder, ClientHttpRequestFactory factory,
+      TokenSessions sessions) {
+    return install(builder, factory, of(sessions));
+  }
+
+  private static RestClient.Builder install(RestClient.Builder builder, ClientHttpRequestFactory factory,
+      RestRefreshInterceptor interceptor) {
     if (builder == null) throw new IllegalArgumentException("builder is null");
     requireSafe(factory);
-    RestRefreshInterceptor interceptor = of(session);
     return builder.requestFactory(factory).requestInterceptors(list -> list.add(interceptor));
   }
 
@@ -142,6 +194,12 @@ public final class RestRefreshInterceptor implements ClientHttpRequestIntercepto
   @Override
   public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
       throws IOException {
+    TokenSession session;
+    try {
+      session = sessions.select(SessionKey.of(request.getAttributes().get(SessionKey.ATTRIBUTE)));
+    } catch (IllegalStateException e) { // before anything is sent
+      throw SessionFailures.forRest(request.getMethod(), request.getURI(), SessionFailures.unselected(e));
+    }
     try {
       return SessionCalls.of(session).execute(request.getURI(), new RestExchange(request, body, execution, session));
     } catch (LoginRequiredException | RefreshFailedException e) {
@@ -151,6 +209,6 @@ public final class RestRefreshInterceptor implements ClientHttpRequestIntercepto
 
   @Override
   public String toString() {
-    return "RestRefreshInterceptor{" + session + '}';
+    return "RestRefreshInterceptor{" + sessions + '}';
   }
 }

@@ -12,7 +12,8 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 /**
  * How a call the session could not serve reaches a Spring caller: as the exception the client uses for a
  * request that got no usable reply ({@code ResourceAccessException}, {@code WebClientRequestException}),
- * with core's {@link LoginRequiredException} or {@link RefreshFailedException} as its cause. The wrapper
+ * with core's {@link LoginRequiredException} or {@link RefreshFailedException} as its cause (or, when no session
+ * could be chosen for the request, an {@code IOException} saying why). The wrapper
  * names the request (method, origin and path, never the query) and leaves the reason to the cause, so a
  * printed trace says it once; Spring's own wrapping ("I/O error on GET request for ...: " + the cause's
  * message) is avoided by throwing an unchecked exception, which Spring passes on as it is.
@@ -23,6 +24,14 @@ final class SessionFailures {
   /** True for the failures core reports to callers: the session cannot serve the call. */
   static boolean isSessionFailure(Throwable t) {
     return t instanceof LoginRequiredException || t instanceof RefreshFailedException;
+  }
+
+  /**
+   * Why no session could be chosen for a request (it names no key, or a bad one): an {@code IOException} with
+   * the reason as its message, as the cause of the failure the caller gets.
+   */
+  static IOException unselected(IllegalStateException reason) {
+    return new IOException(reason.getMessage(), reason);
   }
 
   /** For RestClient/RestTemplate: an unchecked {@code ResourceAccessException} Spring does not wrap again. */

@@ -54,6 +54,16 @@ final class TokenHandoff {
     return delivered;
   }
 
+  /** The header the token goes in. */
+  String header() {
+    return calls.dialect().tokenHeader();
+  }
+
+  /** True when {@code uri}'s origin is in the scope of the session this token is from. */
+  boolean inScope(URI uri) {
+    return calls.inScope(uri);
+  }
+
   @Override
   public String toString() {
     return "TokenHandoff{delivered=" + delivered + '}'; // never the token

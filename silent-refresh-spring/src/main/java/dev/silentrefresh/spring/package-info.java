@@ -19,6 +19,10 @@
  *       and peeking run on the Netty event loop; the peek timeout is a Reactor timer. After a refresh, the
  *       continuation (the replay, the caller's {@code Mono}) runs on the session's executor
  *       ({@code TokenSession.Builder.executor}); without a refresh it stays on the event loop.</li>
+ *   <li>Over a {@code TokenSessions} (many users), the interceptor chooses each request's session on the
+ *       caller's thread (request attribute {@link dev.silentrefresh.spring.SessionKey#ATTRIBUTE}, else the
+ *       thread's key); the filter at subscription, from the attribute or the Reactor Context, never a thread's
+ *       key, and makes a key's first session on Reactor's {@code boundedElastic} scheduler.</li>
  *   <li>{@code RestRefreshTransport} runs each refresh call on a daemon thread of its own (reused, never
  *       shared by two calls at once); {@code WebClientRefreshTransport} on Reactor Netty's event loop. Both
  *       fail the call's future with a {@code TimeoutException} past {@code RefreshRequest.timeout()}.</li>

@@ -1,0 +1,8 @@
+package dev.silentrefresh.conformance;
+
+class RestClientMultiUserTest extends MultiUserSuite {
+  @Override
+  protected ClientUnderTest newClient() {
+    return Clients.RESTCLIENT.create();
+  }
+}

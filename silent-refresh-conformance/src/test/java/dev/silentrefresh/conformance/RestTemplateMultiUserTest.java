@@ -1,0 +1,8 @@
+package dev.silentrefresh.conformance;
+
+class RestTemplateMultiUserTest extends MultiUserSuite {
+  @Override
+  protected ClientUnderTest newClient() {
+    return Clients.RESTTEMPLATE.create();
+  }
+}
