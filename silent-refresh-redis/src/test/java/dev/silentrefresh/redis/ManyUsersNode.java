@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 public final class ManyUsersNode implements AutoCloseable {
   private final RedisTokenStores stores;
   private final TokenSessions sessions;
+  private final JdkRefreshClient usersClient;
   private final HttpClient plain = HttpClient.newHttpClient();
   private final URI base;
   private final int users;
@@ -53,10 +54,15 @@ public final class ManyUsersNode implements AutoCloseable {
             System.err.println("refresh failed for " + user + ": " + failure.getMessage());
           }
         }).build()).maximumSize(maximumSize).build();
+    this.usersClient = JdkRefreshClient.wrap(plain, sessions);
   }
 
   static String user(int i) {
     return "user-" + i;
+  }
+
+  private JdkRefreshClient users() {
+    return usersClient;
   }
 
   TokenSessions sessions() {
@@ -74,7 +80,7 @@ public final class ManyUsersNode implements AutoCloseable {
     List<String> sentFor = new ArrayList<>();
     for (int u = 0; u < users; u++) {
       String user = user(u);
-      HttpClient client = JdkRefreshClient.wrap(plain, sessions.get(user));
+      HttpClient client = users().forKey(user); // the adapter picks the user's session from the registry
       for (int r = 0; r < perUser; r++) {
         all.add(client.sendAsync(HttpRequest.newBuilder(base.resolve("/api/me")).build(), HttpResponse.BodyHandlers.ofString()));
         sentFor.add(user);
