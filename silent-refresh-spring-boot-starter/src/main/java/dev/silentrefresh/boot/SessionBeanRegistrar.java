@@ -1,6 +1,7 @@
 package dev.silentrefresh.boot;
 
 import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.TokenSessions;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -13,7 +14,9 @@ import org.springframework.core.type.AnnotationMetadata;
 
 /**
  * Registers a {@link TokenSession} bean per name under {@code silent-refresh.sessions}, named
- * {@code <name>TokenSession} and qualified by {@code <name>}; each is made by {@link SilentRefreshSessions#get}.
+ * {@code <name>TokenSession} and qualified by {@code <name>}, made by {@link SilentRefreshSessions#get}; for a
+ * per-user session a {@link TokenSessions} bean named {@code <name>TokenSessions}, made by
+ * {@link SilentRefreshSessions#perUser}.
  */
 final class SessionBeanRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
   private Environment environment;
@@ -27,16 +30,17 @@ final class SessionBeanRegistrar implements ImportBeanDefinitionRegistrar, Envir
   public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
     SilentRefreshProperties properties = Binder.get(environment)
         .bindOrCreate("silent-refresh", SilentRefreshProperties.class);
-    for (String name : properties.getSessions().keySet()) {
-      String beanName = name + "TokenSession";
-      if (registry.containsBeanDefinition(beanName)) continue;
+    properties.getSessions().forEach((name, session) -> {
+      boolean perUser = session.isPerUser();
+      String beanName = name + (perUser ? "TokenSessions" : "TokenSession");
+      if (registry.containsBeanDefinition(beanName)) return;
       RootBeanDefinition definition = new RootBeanDefinition();
-      definition.setTargetType(TokenSession.class);
+      definition.setTargetType(perUser ? TokenSessions.class : TokenSession.class);
       definition.setFactoryBeanName("silentRefreshSessions");
-      definition.setUniqueFactoryMethodName("get");
+      definition.setUniqueFactoryMethodName(perUser ? "perUser" : "get");
       definition.getConstructorArgumentValues().addIndexedArgumentValue(0, name);
       definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, name));
       registry.registerBeanDefinition(beanName, definition);
-    }
+    });
   }
 }

@@ -8,7 +8,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * One session's health: UP while it holds tokens; DOWN when it ended (refresh token dead, signed out, login
  * failed) or its store cannot be read; UNKNOWN before the first sign-in. Details: signed in, the last outcome
- * and when, requests waiting, the dialect. Never a token.
+ * and when, requests waiting, the dialect. Per-user sessions: UP, with how many users' sessions are held and
+ * how many were dropped (each user's own state is the application's to show). Never a token.
  */
 final class SessionHealthIndicator implements HealthIndicator {
   private final SilentRefreshSessions.Entry entry;
@@ -20,6 +21,7 @@ final class SessionHealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     TokenSession session = entry.session;
+    if (session == null) return perUser();
     SessionStatus.Last last = entry.status.last();
     boolean signedIn;
     try {
@@ -32,5 +34,10 @@ final class SessionHealthIndicator implements HealthIndicator {
         .withDetail("dialect", session.dialect().name());
     if (last != null) health.withDetail("last", last.outcome).withDetail("lastAt", last.at.toString());
     return health.build();
+  }
+
+  private Health perUser() {
+    return Health.up().withDetail("perUser", true).withDetail("sessions", entry.perUser.size())
+        .withDetail("evicted", entry.perUser.evictions()).withDetail("dialect", entry.dialect.name()).build();
   }
 }

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -38,13 +39,14 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@code RestTemplateBuilder} and {@code WebClient.Builder} named by {@code silent-refresh.clients.*}; meters
  * ({@code SessionMetrics}) when a Micrometer {@code MeterRegistry} is there (Actuator), an observation per
  * refresh ({@code SessionObservations}) when an {@code ObservationRegistry} is, and a {@code silentRefresh}
- * health contributor with one indicator per session.
+ * health contributor with one indicator per session. Sessions with {@code store.type: redis} use the application's
+ * Lettuce connection factory ({@link SilentRefreshRedis}).
  *
  * <p>Where in the chain: the customizers run last (lowest precedence), so the session's interceptor or filter
  * comes after those that other customizers added: what they set is replayed after a refresh. Interceptors your
  * code adds to the builder afterwards come after it (see {@code RestRefreshInterceptor}).
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @EnableConfigurationProperties(SilentRefreshProperties.class)
 @Import(SessionBeanRegistrar.class)
 public class SilentRefreshAutoConfiguration {
@@ -52,9 +54,22 @@ public class SilentRefreshAutoConfiguration {
   @Bean
   SilentRefreshSessions silentRefreshSessions(SilentRefreshProperties properties,
       ObjectProvider<TokenSessionCustomizer> customizers, ObjectProvider<MeterRegistry> meters,
-      ObjectProvider<ObservationRegistry> observations, BeanFactory beans) {
+      ObjectProvider<ObservationRegistry> observations, BeanFactory beans, ObjectProvider<RedisStoreSource> redis) {
     return new SilentRefreshSessions(properties, customizers.orderedStream().collect(Collectors.toList()),
-        meters.getIfUnique(), observations.getIfUnique(), beans);
+        meters.getIfUnique(), observations.getIfUnique(), beans, redis.getIfUnique());
+  }
+
+  /** Redis stores over the application's Lettuce connection factory (spring-boot-starter-data-redis). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"dev.silentrefresh.redis.RedisTokenStores", SilentRefreshSessions.LETTUCE_FACTORY})
+  static class Redis {
+    @Bean
+    @ConditionalOnBean(type = SilentRefreshSessions.LETTUCE_FACTORY)
+    SilentRefreshRedis silentRefreshRedis(
+        org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory factory,
+        SilentRefreshProperties properties) {
+      return new SilentRefreshRedis(factory, properties.getRedis());
+    }
   }
 
   /** RestClient and RestTemplate builders (spring-boot-restclient). */

@@ -36,6 +36,9 @@ public class SilentRefreshProperties {
   /** Which session each auto-configured client builder sends through (none by default). */
   private Clients clients = new Clients();
 
+  /** Settings of every session kept in Redis (store.type redis), over the application's Spring Data Redis. */
+  private Redis redis = new Redis();
+
   public Map<String, Session> getSessions() {
     return sessions;
   }
@@ -50,6 +53,88 @@ public class SilentRefreshProperties {
 
   public void setClients(Clients clients) {
     this.clients = clients;
+  }
+
+  public Redis getRedis() {
+    return redis;
+  }
+
+  public void setRedis(Redis redis) {
+    this.redis = redis;
+  }
+
+  /**
+   * Sessions kept in Redis, shared by every process of the fleet that names the same session: they use the
+   * application's Lettuce client (spring-boot-starter-data-redis, {@code spring.data.redis.*}), with one command
+   * and one pub/sub connection of their own on it.
+   */
+  public static class Redis {
+    /** Prefix of every Silent Refresh key in Redis (no braces); the same in every process of a fleet. */
+    private String keyPrefix = "silent-refresh:";
+
+    /**
+     * AES key (16, 24 or 32 bytes, Base64) that encrypts the tokens at rest with AES-GCM; the same in every
+     * process. Never logged. Without it the tokens are stored in clear.
+     */
+    private @Nullable String encryptionKey;
+
+    /** How long a refresh lock is held without renewal; keep it longer than the sessions' refresh deadline. */
+    private Duration lease = Duration.ofSeconds(60);
+
+    /** The longest any Redis command waits for its answer; past it Redis counts as unreachable. */
+    private Duration commandTimeout = Duration.ofSeconds(5);
+
+    /**
+     * Whether a session may refresh on its own while Redis is unreachable (its own single flight, tokens kept in
+     * memory and saved when Redis is back). With false, refreshes fail until Redis is back (session kept).
+     */
+    private boolean localFallback = true;
+
+    public String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+
+    public @Nullable String getEncryptionKey() {
+      return encryptionKey;
+    }
+
+    public void setEncryptionKey(@Nullable String encryptionKey) {
+      this.encryptionKey = encryptionKey;
+    }
+
+    public Duration getLease() {
+      return lease;
+    }
+
+    public void setLease(Duration lease) {
+      this.lease = lease;
+    }
+
+    public Duration getCommandTimeout() {
+      return commandTimeout;
+    }
+
+    public void setCommandTimeout(Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+    }
+
+    public boolean isLocalFallback() {
+      return localFallback;
+    }
+
+    public void setLocalFallback(boolean localFallback) {
+      this.localFallback = localFallback;
+    }
+
+    /** Shows no key. */
+    @Override
+    public String toString() {
+      return "Redis{keyPrefix=" + keyPrefix + ", encrypted=" + (encryptionKey != null) + '}';
+    }
   }
 
   /** The auto-configured builders, and the session installed on each. */
@@ -103,7 +188,12 @@ public class SilentRefreshProperties {
     /** In this process's memory (lost at restart). */
     MEMORY,
     /** In a JSON file (owner-only), shared safely by every process that names the same path. */
-    FILE
+    FILE,
+    /**
+     * In Redis, over the application's Spring Data Redis (Lettuce): one refresh per expiry across every process
+     * that names the same session; see {@code silent-refresh.redis.*}.
+     */
+    REDIS
   }
 
   /** How the session signs in, at the first request and again when the refresh token is dead. */
@@ -173,6 +263,19 @@ public class SilentRefreshProperties {
 
     /** Where the tokens are kept. */
     private Store store = new Store();
+
+    /**
+     * One session per user (or per any key the application chooses) instead of one for the whole application:
+     * a TokenSessions bean named {@code <name>TokenSessions}; each user's session is made at its first use and
+     * signed in by the application ({@code sessions.get(user).signIn(tokens)}).
+     */
+    private boolean perUser;
+
+    /** With per-user: the most users' sessions held at once; the least recently used is dropped first. */
+    private int maxSessions = 10_000;
+
+    /** With per-user: a user's session unused this long is dropped (its tokens stay in the store). */
+    private Duration idleTimeout = Duration.ofMinutes(30);
 
     /** How the session signs in. */
     private Login login = new Login();
@@ -304,6 +407,30 @@ public class SilentRefreshProperties {
       return store;
     }
 
+    public boolean isPerUser() {
+      return perUser;
+    }
+
+    public void setPerUser(boolean perUser) {
+      this.perUser = perUser;
+    }
+
+    public int getMaxSessions() {
+      return maxSessions;
+    }
+
+    public void setMaxSessions(int maxSessions) {
+      this.maxSessions = maxSessions;
+    }
+
+    public Duration getIdleTimeout() {
+      return idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+      this.idleTimeout = idleTimeout;
+    }
+
     public void setStore(Store store) {
       this.store = store;
     }
@@ -369,11 +496,17 @@ public class SilentRefreshProperties {
 
   /** Where a session's tokens are kept. */
   public static class Store {
-    /** memory or file. */
+    /** memory, file or redis. */
     private StoreType type = StoreType.MEMORY;
 
     /** The token file, with type file. */
     private @Nullable Path path;
+
+    /**
+     * With type redis: the session's name in Redis, the same in every process sharing it (default: the session's
+     * name here). With per-user, each user's session is {@code <this>:<user key>}.
+     */
+    private @Nullable String session;
 
     public StoreType getType() {
       return type;
@@ -389,6 +522,14 @@ public class SilentRefreshProperties {
 
     public void setPath(@Nullable Path path) {
       this.path = path;
+    }
+
+    public @Nullable String getSession() {
+      return session;
+    }
+
+    public void setSession(@Nullable String session) {
+      this.session = session;
     }
   }
 

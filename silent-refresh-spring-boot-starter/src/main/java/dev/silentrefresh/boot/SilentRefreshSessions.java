@@ -3,12 +3,14 @@ package dev.silentrefresh.boot;
 import dev.silentrefresh.Dialect;
 import dev.silentrefresh.LoginHandler;
 import dev.silentrefresh.TokenSession;
+import dev.silentrefresh.TokenSessions;
 import dev.silentrefresh.TokenStore;
 import dev.silentrefresh.boot.SilentRefreshProperties.Session;
 import dev.silentrefresh.micrometer.SessionMetrics;
 import dev.silentrefresh.micrometer.SessionObservations;
 import dev.silentrefresh.spring.RestRefreshInterceptor;
 import dev.silentrefresh.spring.RestRefreshTransport;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.net.URI;
@@ -16,12 +18,16 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
@@ -36,27 +42,39 @@ import org.springframework.web.client.RestTemplate;
  * stops the application with {@link InvalidSessionPropertyException}). Each is also a {@link TokenSession}
  * bean qualified by its name: {@code @Qualifier("github") TokenSession github}.
  *
- * <p>Each session has its own {@code java.net.http} client that follows no redirect; its refresh calls and
- * login go through it, as do the API calls of every client it is installed on.
+ * A session with {@code per-user: true} is a {@link TokenSessions} instead, one session per user key, made at the
+ * key's first use: {@link #perUser(String)}, or the bean {@code <name>TokenSessions} qualified by its name.
  *
- * <p>Threads: built on the thread that starts the application; the methods are thread-safe.
+ * <p>Each session (each per-user registry) has its own {@code java.net.http} client that follows no redirect; its
+ * refresh calls and login go through it, as do the API calls of every client it is installed on.
+ *
+ * <p>Threads: built on the thread that starts the application; a user's session is made on the thread that first
+ * uses its key; the methods are thread-safe.
  */
 public final class SilentRefreshSessions {
   static final String PREFIX = "silent-refresh.sessions.";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
-  /** One session and what was built for it. */
+  /** One session (or one per-user registry) and what was built for it. */
   static final class Entry {
-    final TokenSession session;
+    final String name;
+    /** The session; null for a per-user registry. */
+    final @Nullable TokenSession session;
+    /** The per-user registry; null for one session. */
+    final @Nullable TokenSessions perUser;
+    final Dialect dialect;
     final JdkClientHttpRequestFactory requestFactory;
     final Duration connectTimeout;
     final Duration readTimeout;
     final SessionStatus status;
     volatile @Nullable Object nettyClient;
 
-    Entry(TokenSession session, JdkClientHttpRequestFactory requestFactory, Duration connectTimeout,
-        Duration readTimeout, SessionStatus status) {
+    Entry(String name, @Nullable TokenSession session, @Nullable TokenSessions perUser, Dialect dialect,
+        JdkClientHttpRequestFactory requestFactory, Duration connectTimeout, Duration readTimeout, SessionStatus status) {
+      this.name = name;
       this.session = session;
+      this.perUser = perUser;
+      this.dialect = dialect;
       this.requestFactory = requestFactory;
       this.connectTimeout = connectTimeout;
       this.readTimeout = readTimeout;
@@ -64,15 +82,34 @@ public final class SilentRefreshSessions {
     }
   }
 
+  /** What the sessions are built with, besides their properties. */
+  private static final class Context {
+    final List<TokenSessionCustomizer> customizers;
+    final @Nullable MeterRegistry meters;
+    final @Nullable ObservationRegistry observations;
+    final BeanFactory beans;
+    final @Nullable RedisStoreSource redis;
+
+    Context(List<TokenSessionCustomizer> customizers, @Nullable MeterRegistry meters,
+        @Nullable ObservationRegistry observations, BeanFactory beans, @Nullable RedisStoreSource redis) {
+      this.customizers = customizers;
+      this.meters = meters;
+      this.observations = observations;
+      this.beans = beans;
+      this.redis = redis;
+    }
+  }
+
   private final Map<String, Entry> sessions;
 
   SilentRefreshSessions(SilentRefreshProperties properties, List<TokenSessionCustomizer> customizers,
-      @Nullable MeterRegistry meters, @Nullable ObservationRegistry observations, BeanFactory beans) {
+      @Nullable MeterRegistry meters, @Nullable ObservationRegistry observations, BeanFactory beans,
+      @Nullable RedisStoreSource redis) {
+    check(properties);
+    Context context = new Context(customizers, meters, observations, beans, redis);
     Map<String, Entry> built = new LinkedHashMap<>();
-    properties.getSessions().forEach((name, session) ->
-        built.put(name, build(name, plan(name, session), customizers, meters, observations, beans)));
+    properties.getSessions().forEach((name, session) -> built.put(name, build(name, plan(name, session), context)));
     this.sessions = Collections.unmodifiableMap(built);
-    checkClients(properties);
   }
 
   /**
@@ -84,18 +121,38 @@ public final class SilentRefreshSessions {
   static void check(SilentRefreshProperties properties) {
     properties.getSessions().forEach(SilentRefreshSessions::plan);
     checkClients(properties);
+    checkRedis(properties);
   }
 
   /**
    * The session called {@code name}.
    *
-   * @throws IllegalArgumentException there is none; the message lists the names there are
+   * @throws IllegalArgumentException there is none (the message lists the names there are), or it is per user
    */
   public TokenSession get(String name) {
-    return entry(name).session;
+    Entry e = entry(name);
+    if (e.session == null) {
+      throw new IllegalArgumentException("Silent Refresh session '" + name + "' is per user: use perUser(\"" + name
+          + "\").get(userKey)");
+    }
+    return e.session;
   }
 
-  /** The sessions' names, in the order of the configuration. */
+  /**
+   * The per-user sessions called {@code name} ({@code per-user: true}): one {@link TokenSession} per user key.
+   *
+   * @throws IllegalArgumentException there is none (the message lists the names there are), or it is not per user
+   */
+  public TokenSessions perUser(String name) {
+    Entry e = entry(name);
+    if (e.perUser == null) {
+      throw new IllegalArgumentException("Silent Refresh session '" + name + "' is one shared session, not per user:"
+          + " use get(\"" + name + "\")");
+    }
+    return e.perUser;
+  }
+
+  /** The sessions' names (shared and per user), in the order of the configuration. */
   public Set<String> names() {
     return sessions.keySet();
   }
@@ -107,14 +164,16 @@ public final class SilentRefreshSessions {
    */
   public RestClient.Builder install(String name, RestClient.Builder builder) {
     Entry e = entry(name);
-    return RestRefreshInterceptor.install(builder, e.requestFactory, e.session);
+    return e.perUser != null ? RestRefreshInterceptor.install(builder, e.requestFactory, e.perUser)
+        : RestRefreshInterceptor.install(builder, e.requestFactory, e.session);
   }
 
   /** Sets the session's request factory on {@code template} and adds its interceptor after the ones it has. */
   public RestTemplate install(String name, RestTemplate template) {
     Entry e = entry(name);
     template.setRequestFactory(e.requestFactory);
-    return RestRefreshInterceptor.install(template, e.session);
+    return e.perUser != null ? RestRefreshInterceptor.install(template, e.perUser)
+        : RestRefreshInterceptor.install(template, e.session);
   }
 
   Entry entry(String name) {
@@ -155,17 +214,15 @@ public final class SilentRefreshSessions {
     final Duration connectTimeout;
     final Duration readTimeout;
     final List<URI> scope = new java.util.ArrayList<>();
-    final TokenStore store;
     final @Nullable PropertyLogin login;
 
     Plan(String prefix, Session properties, Dialect dialect, Duration connectTimeout, Duration readTimeout,
-        TokenStore store, @Nullable PropertyLogin login) {
+        @Nullable PropertyLogin login) {
       this.prefix = prefix;
       this.properties = properties;
       this.dialect = dialect;
       this.connectTimeout = connectTimeout;
       this.readTimeout = readTimeout;
-      this.store = store;
       this.login = login;
     }
   }
@@ -177,8 +234,9 @@ public final class SilentRefreshSessions {
     }
     String p = PREFIX + name + ".";
     Dialect dialect = new DialectProperties(p, s).build();
+    checkStore(p, s);
     Plan plan = new Plan(p, s, dialect, positive(p + "connect-timeout", s.getConnectTimeout()),
-        positive(p + "read-timeout", s.getReadTimeout()), store(p, s.getStore()), PropertyLogin.of(p, s, dialect));
+        positive(p + "read-timeout", s.getReadTimeout()), PropertyLogin.of(p, s, dialect));
     List<String> scope = s.getScope();
     for (int i = 0; i < scope.size(); i++) {
       String property = p + "scope[" + i + "]";
@@ -204,11 +262,23 @@ public final class SilentRefreshSessions {
       throw new InvalidSessionPropertyException(p + "login.handler", "and login.grant "
           + s.getLogin().getGrant().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " are both set; use one");
     }
+    if (s.isPerUser()) checkPerUser(p, s);
     return plan;
   }
 
-  private static Entry build(String name, Plan plan, List<TokenSessionCustomizer> customizers,
-      @Nullable MeterRegistry meters, @Nullable ObservationRegistry observations, BeanFactory beans) {
+  private static void checkPerUser(String p, Session s) {
+    if (s.getLogin().getGrant() != SilentRefreshProperties.Grant.NONE || s.getLogin().getHandler() != null) {
+      throw new InvalidSessionPropertyException(p + (s.getLogin().getHandler() != null ? "login.handler" : "login.grant"),
+          "is set, but per-user sessions are signed in by the application, each with its user's tokens"
+              + " (perUser(name).get(user).signIn(tokens)); remove it or set per-user: false");
+    }
+    if (s.getMaxSessions() < 1) {
+      throw new InvalidSessionPropertyException(p + "max-sessions", "must be at least 1, not " + s.getMaxSessions());
+    }
+    positive(p + "idle-timeout", s.getIdleTimeout());
+  }
+
+  private static Entry build(String name, Plan plan, Context context) {
     Session s = plan.properties;
     HttpClient http = HttpClient.newBuilder()
         .connectTimeout(plan.connectTimeout)
@@ -217,30 +287,65 @@ public final class SilentRefreshSessions {
     JdkClientHttpRequestFactory factory = RestRefreshInterceptor.requestFactory(http);
     factory.setReadTimeout(plan.readTimeout);
     RestRefreshTransport transport = RestRefreshTransport.of(factory);
+    Function<String, TokenStore> stores = stores(plan, context.redis);
+    SessionStatus status = new SessionStatus();
+    if (s.isPerUser()) {
+      TokenSessions perUser = TokenSessions.builder(user -> {
+        TokenSession.Builder b = builder(name, plan, transport, context).store(stores.apply(user));
+        if (context.meters != null) b.listener(SessionMetrics.of(context.meters, name));
+        for (TokenSessionCustomizer c : context.customizers) c.customize(name, user, b);
+        return b.build();
+      }).maximumSize(s.getMaxSessions()).idleTimeout(s.getIdleTimeout()).build();
+      if (context.meters != null) {
+        Gauge.builder(SESSIONS_GAUGE, perUser, TokenSessions::size).description("users' sessions held in memory")
+            .tag("session", name).register(context.meters);
+      }
+      return new Entry(name, null, perUser, plan.dialect, factory, plan.connectTimeout, plan.readTimeout, status);
+    }
+    TokenSession.Builder b = builder(name, plan, transport, context).store(stores.apply(null)).listener(status);
+    if (plan.login != null) b.loginHandler(plan.login.through(transport));
+    else if (s.getLogin().getHandler() != null) {
+      b.loginHandler(loginBean(plan.prefix + "login.handler", s.getLogin().getHandler(), context.beans));
+    }
+    SessionMetrics metrics = context.meters == null ? null : SessionMetrics.of(context.meters, name);
+    if (metrics != null) b.listener(metrics);
+    for (TokenSessionCustomizer c : context.customizers) c.customize(name, b);
+    TokenSession session = b.build();
+    if (metrics != null) metrics.watch(session);
+    return new Entry(name, session, null, plan.dialect, factory, plan.connectTimeout, plan.readTimeout, status);
+  }
+
+  /** Name of the gauge of how many users' sessions a per-user registry holds. */
+  static final String SESSIONS_GAUGE = "silentrefresh.sessions";
+
+  /** A builder with the session's properties and observations applied; the store, login and meters come after. */
+  private static TokenSession.Builder builder(String name, Plan plan, RestRefreshTransport transport, Context context) {
+    Session s = plan.properties;
     TokenSession.Builder b = TokenSession.builder(plan.dialect, transport)
         .blockingMargin(s.getBlockingMargin())
         .refreshAhead(s.getRefreshAhead())
         .refreshTimeout(s.getRefreshTimeout())
         .loginTimeout(s.getLoginTimeout())
-        .retry(s.getRetry().getMaxAttempts(), s.getRetry().getInitialBackoff(), s.getRetry().getMaxBackoff())
-        .store(plan.store);
+        .retry(s.getRetry().getMaxAttempts(), s.getRetry().getInitialBackoff(), s.getRetry().getMaxBackoff());
     if (!plan.scope.isEmpty()) b.scope(plan.scope.toArray(new URI[0]));
     if (s.getRefreshDeadline() != null) b.refreshDeadline(s.getRefreshDeadline());
-    if (plan.login != null) b.loginHandler(plan.login.through(transport));
-    else if (s.getLogin().getHandler() != null) b.loginHandler(loginBean(plan.prefix + "login.handler", s.getLogin().getHandler(), beans));
-
-    SessionStatus status = new SessionStatus();
-    b.listener(status);
-    SessionMetrics metrics = meters == null ? null : SessionMetrics.of(meters, name);
-    if (metrics != null) b.listener(metrics);
-    if (observations != null && !observations.isNoop()) b.listener(SessionObservations.of(observations, name));
-    for (TokenSessionCustomizer c : customizers) c.customize(name, b);
-    TokenSession session = b.build();
-    if (metrics != null) metrics.watch(session);
-    return new Entry(session, factory, plan.connectTimeout, plan.readTimeout, status);
+    if (context.observations != null && !context.observations.isNoop()) {
+      b.listener(SessionObservations.of(context.observations, name));
+    }
+    return b;
   }
 
-  private static TokenStore store(String p, SilentRefreshProperties.Store store) {
+  /** Checks a session's store properties (what can be checked before any bean exists). */
+  private static void checkStore(String p, Session s) {
+    SilentRefreshProperties.Store store = s.getStore();
+    if (store.getType() != SilentRefreshProperties.StoreType.FILE && store.getPath() != null) {
+      throw new InvalidSessionPropertyException(p + "store.path", "is set, but store.type is "
+          + store.getType().name().toLowerCase(java.util.Locale.ROOT) + "; set store.type: file");
+    }
+    if (store.getType() != SilentRefreshProperties.StoreType.REDIS && store.getSession() != null) {
+      throw new InvalidSessionPropertyException(p + "store.session", "is set, but store.type is "
+          + store.getType().name().toLowerCase(java.util.Locale.ROOT) + "; set store.type: redis");
+    }
     switch (store.getType()) {
       case FILE:
         Path path = store.getPath();
@@ -250,14 +355,88 @@ public final class SilentRefreshSessions {
         if (Files.isDirectory(path)) {
           throw new InvalidSessionPropertyException(p + "store.path", "is a directory (" + path + "); name a file in it");
         }
-        return TokenStore.file(path);
+        if (s.isPerUser()) {
+          throw new InvalidSessionPropertyException(p + "store.type", "is file, which holds one session; per-user"
+              + " sessions are kept in memory or redis");
+        }
+        break;
+      case REDIS:
+        String session = store.getSession();
+        if (session != null && (session.isEmpty() || session.length() > 200 || session.chars().anyMatch(Character::isISOControl))) {
+          throw new InvalidSessionPropertyException(p + "store.session", "must be 1 to 200 characters without control"
+              + " characters");
+        }
+        if (!ClassUtils.isPresent("dev.silentrefresh.redis.RedisTokenStores", SilentRefreshSessions.class.getClassLoader())) {
+          throw new InvalidSessionPropertyException(p + "store.type", "is redis, which needs"
+              + " dev.silentrefresh:silent-refresh-redis on the classpath");
+        }
+        if (!ClassUtils.isPresent(LETTUCE_FACTORY, SilentRefreshSessions.class.getClassLoader())) {
+          throw new InvalidSessionPropertyException(p + "store.type", "is redis, which uses the application's Redis"
+              + " connection: add spring-boot-starter-data-redis (with its Lettuce client) and spring.data.redis.*");
+        }
+        break;
       case MEMORY:
       default:
-        if (store.getPath() != null) {
-          throw new InvalidSessionPropertyException(p + "store.path", "is set, but store.type is memory; set store.type: file");
-        }
-        return TokenStore.inMemory();
+        break;
     }
+  }
+
+  static final String LETTUCE_FACTORY = "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory";
+
+  /** The store of the shared session (key null) or of a user's session (key the user's). */
+  private static Function<String, TokenStore> stores(Plan plan, @Nullable RedisStoreSource redis) {
+    Session s = plan.properties;
+    switch (s.getStore().getType()) {
+      case FILE:
+        TokenStore file = TokenStore.file(s.getStore().getPath());
+        return user -> file;
+      case REDIS:
+        if (redis == null) {
+          throw new InvalidSessionPropertyException(plan.prefix + "store.type", "is redis, but the application has no"
+              + " Lettuce Redis connection factory (a LettuceConnectionFactory bean, which spring-boot-starter-data-redis"
+              + " makes from spring.data.redis.*; Jedis is not supported)");
+        }
+        String name = s.getStore().getSession() != null ? s.getStore().getSession()
+            : plan.prefix.substring(PREFIX.length(), plan.prefix.length() - 1);
+        return user -> redis.forSession(user == null ? name : name + ":" + user);
+      case MEMORY:
+      default:
+        return user -> TokenStore.inMemory();
+    }
+  }
+
+  /** Checks {@code silent-refresh.redis.*} (whether or not a session uses Redis: a typo should not wait). */
+  private static void checkRedis(SilentRefreshProperties properties) {
+    SilentRefreshProperties.Redis r = properties.getRedis();
+    String p = "silent-refresh.redis.";
+    if (r.getKeyPrefix() == null || r.getKeyPrefix().contains("{") || r.getKeyPrefix().contains("}")) {
+      throw new InvalidSessionPropertyException(p + "key-prefix", "must not contain braces (they make the hash tag)");
+    }
+    if (r.getLease() == null || r.getLease().toMillis() < 100) {
+      throw new InvalidSessionPropertyException(p + "lease", "must be at least 100ms, not " + show(r.getLease()));
+    }
+    positive(p + "command-timeout", r.getCommandTimeout());
+    if (r.getEncryptionKey() != null) encryptionKey(r.getEncryptionKey());
+  }
+
+  /**
+   * The AES key of {@code silent-refresh.redis.encryption-key}.
+   *
+   * @throws InvalidSessionPropertyException not Base64 of 16, 24 or 32 bytes (the message shows no part of it)
+   */
+  static SecretKey encryptionKey(String base64) {
+    String p = "silent-refresh.redis.encryption-key";
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(base64.strip());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSessionPropertyException(p, "is not Base64 (e.g. the output of: openssl rand -base64 32)");
+    }
+    if (key.length != 16 && key.length != 24 && key.length != 32) {
+      throw new InvalidSessionPropertyException(p, "must be an AES key of 16, 24 or 32 bytes in Base64, not "
+          + key.length + " bytes (e.g. the output of: openssl rand -base64 32)");
+    }
+    return new SecretKeySpec(key, "AES");
   }
 
   private static LoginHandler loginBean(String property, String beanName, BeanFactory beans) {

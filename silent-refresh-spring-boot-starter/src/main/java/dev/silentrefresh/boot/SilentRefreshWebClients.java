@@ -23,7 +23,8 @@ public final class SilentRefreshWebClients {
    */
   public WebClient.Builder install(String name, WebClient.Builder builder) {
     SilentRefreshSessions.Entry e = sessions.entry(name);
-    return WebClientRefreshFilter.install(builder, netty(e), e.session);
+    return e.perUser != null ? WebClientRefreshFilter.install(builder, netty(e), e.perUser)
+        : WebClientRefreshFilter.install(builder, netty(e), e.session);
   }
 
   /** One Reactor Netty client per session (its connection pool), made at the first use. */

@@ -97,6 +97,27 @@ class BadPropertiesTest {
         Arguments.of(S + "login.handler", "are both set", new String[] {S + "login.handler=someBean"}),
         Arguments.of(S + "store.path", "required with store.type file", new String[] {S + "store.type=file"}),
         Arguments.of(S + "store.path", "store.type is memory", new String[] {S + "store.path=/tmp/x.json"}),
+        Arguments.of(S + "store.session", "set store.type: redis", new String[] {S + "store.session=shared"}),
+        Arguments.of(S + "store.session", "1 to 200 characters", new String[] {S + "store.type=redis",
+            S + "store.session=" + "x".repeat(201)}),
+        Arguments.of(S + "login.grant", "per-user sessions are signed in by the application", new String[] {S + "per-user=true"}),
+        Arguments.of(S + "login.handler", "per-user sessions are signed in by the application", new String[] {
+            S + "per-user=true", S + "login.grant=none", S + "login.username=-", S + "login.password=-", S + "login.handler=x"}),
+        Arguments.of(S + "store.type", "per-user sessions are kept in memory or redis", new String[] {S + "per-user=true",
+            S + "login.grant=none", S + "login.username=-", S + "login.password=-", S + "store.type=file",
+            S + "store.path=/tmp/tokens.json"}),
+        Arguments.of(S + "max-sessions", "at least 1", new String[] {S + "per-user=true", S + "login.grant=none",
+            S + "login.username=-", S + "login.password=-", S + "max-sessions=0"}),
+        Arguments.of(S + "idle-timeout", "positive duration", new String[] {S + "per-user=true", S + "login.grant=none",
+            S + "login.username=-", S + "login.password=-", S + "idle-timeout=0s"}),
+        Arguments.of("silent-refresh.redis.encryption-key", "is not Base64", new String[] {
+            "silent-refresh.redis.encryption-key=" + SECRET}),
+        Arguments.of("silent-refresh.redis.encryption-key", "16, 24 or 32 bytes in Base64, not 10 bytes", new String[] {
+            "silent-refresh.redis.encryption-key=" + java.util.Base64.getEncoder().encodeToString(new byte[10])}),
+        Arguments.of("silent-refresh.redis.key-prefix", "braces", new String[] {"silent-refresh.redis.key-prefix=app:{x}:"}),
+        Arguments.of("silent-refresh.redis.lease", "at least 100ms", new String[] {"silent-refresh.redis.lease=10ms"}),
+        Arguments.of(S + "store.type", "no Lettuce Redis connection factory", new String[] {S + "store.type=redis",
+            "spring.autoconfigure.exclude=org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration"}),
         Arguments.of("silent-refresh.sessions", "may only have letters", new String[] {
             "silent-refresh.sessions[a.b].refresh-url=https://auth.example.com/t"}));
   }
@@ -116,7 +137,8 @@ class BadPropertiesTest {
         .contains("APPLICATION FAILED TO START")
         .contains("Property '" + property + "' is wrong: ")
         .doesNotContain(SECRET);
-    if (!problem.startsWith("no bean named")) { // checked before any bean is made: the report alone
+    if (!problem.startsWith("no bean named") && !problem.contains("connection factory")) {
+      // checked before any bean is made: the report alone
       assertThat(output.getAll()).doesNotContain("Error creating bean");
     }
     for (Throwable t = failure; t != null; t = t.getCause()) assertThat(String.valueOf(t.getMessage())).doesNotContain(SECRET);
