@@ -53,7 +53,9 @@ import picocli.CommandLine.Command;
  *
  * <p>Node to parent: {@code hello <pid>} once; during a run {@code refreshed <epoch millis> made|adopted} whenever the
  * session got new tokens, {@code settled <generation>} when a request that began with the tokens of that generation
- * (the count of new tokens so far) succeeded, and every 100 ms {@code stats <requests> <succeeded> <failed> <replays>
+ * (the count of new tokens so far) succeeded and no request that began with older tokens is still running (so the
+ * next expiry meets no request that has already met one: a request lives through one expiry at most, as with real
+ * token lifetimes, and never runs out of replays because the demo expires faster than it answers), and every 100 ms {@code stats <requests> <succeeded> <failed> <replays>
  * <waiting>} (cumulative, for the live line and the timeline); {@code failure <count> <reason>} lines precede a result
  * that has failures.
  */
@@ -171,6 +173,8 @@ final class FleetNodeCommand implements Callable<Integer> {
     private final URI api;
     private final AtomicInteger generation = new AtomicInteger();
     private final AtomicInteger settled = new AtomicInteger(-1);
+    /** The highest generation a successful request began with. */
+    private final AtomicInteger succeededWith = new AtomicInteger(-1);
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -280,9 +284,29 @@ final class FleetNodeCommand implements Callable<Integer> {
       loginRequired.incrementAndGet();
     }
 
+    /**
+     * Says {@code settled g} for the highest generation g a successful request began with, once no request that began
+     * with an older one is still running.
+     */
+    private void settle() {
+      int g = succeededWith.get();
+      for (User u : users) {
+        int running = u.inFlightWith;
+        if (running >= 0 && running < g) return; // that request's end settles it
+      }
+      for (int s; (s = settled.get()) < g; ) {
+        if (settled.compareAndSet(s, g)) {
+          send("settled " + g);
+          break;
+        }
+      }
+    }
+
     /** A virtual user: calls the API, pauses 100–300 ms as people do, again; records each call's latency. */
     private final class User implements Runnable {
       Thread thread;
+      /** The generation the running request began with; -1 between requests. */
+      volatile int inFlightWith = -1;
       volatile long[] latencies = new long[256];
       volatile int count;
 
@@ -290,6 +314,7 @@ final class FleetNodeCommand implements Callable<Integer> {
       public void run() {
         while (!stopping.get()) {
           int startedWith = generation.get();
+          inFlightWith = startedWith;
           long start = System.nanoTime();
           String failure;
           try {
@@ -301,18 +326,15 @@ final class FleetNodeCommand implements Callable<Integer> {
           if (count == latencies.length) latencies = Arrays.copyOf(latencies, count * 2);
           latencies[count++] = System.nanoTime() - start;
           requests.incrementAndGet();
+          inFlightWith = -1;
           if (failure == null) {
             succeeded.incrementAndGet();
-            for (int s; (s = settled.get()) < startedWith; ) {
-              if (settled.compareAndSet(s, startedWith)) {
-                send("settled " + startedWith);
-                break;
-              }
-            }
+            succeededWith.accumulateAndGet(startedWith, Math::max);
           } else {
             failed.incrementAndGet();
             reasons.merge(failure, 1L, Long::sum);
           }
+          settle();
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(100, 300)));
         }
       }

@@ -16,10 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +42,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 class PerUserSessionsTest {
   private static final Pattern USERNAME = Pattern.compile("\"username\":\"([^\"]*)\"");
   private static final int USERS = 40;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened open = new Opened();
 
   @Configuration(proxyBeanMethods = false)
   @EnableAutoConfiguration
@@ -73,13 +69,11 @@ class PerUserSessionsTest {
 
   @AfterEach
   void close() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
+    open.close();
   }
 
   private AuthServer server() {
-    AuthServer server = AuthServer.builder(Profile.OAUTH2).rotation(true).reuseDetection(true).grace(Duration.ZERO).start();
-    open.add(server);
-    return server;
+    return open.server(Profile.OAUTH2);
   }
 
   private ConfigurableApplicationContext app(AuthServer server, String... more) {
@@ -129,14 +123,7 @@ class PerUserSessionsTest {
         return null;
       });
     }
-    ExecutorService pool = Executors.newFixedThreadPool(32);
-    try {
-      List<Future<Void>> done = new ArrayList<>();
-      for (Callable<Void> c : calls) done.add(pool.submit(c));
-      for (Future<Void> f : done) f.get(90, TimeUnit.SECONDS);
-    } finally {
-      pool.shutdownNow();
-    }
+    if (Opened.failures(32, calls) > 0) wrong.add("a call threw");
     return new ArrayList<>(wrong);
   }
 

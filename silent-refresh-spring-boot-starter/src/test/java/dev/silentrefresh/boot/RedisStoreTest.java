@@ -18,10 +18,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,7 +38,7 @@ import org.springframework.web.client.RestClient;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RedisStoreTest {
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened open = new Opened();
 
   @Configuration(proxyBeanMethods = false)
   @EnableAutoConfiguration
@@ -50,13 +46,11 @@ class RedisStoreTest {
 
   @AfterEach
   void close() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
+    open.close();
   }
 
   private AuthServer server() {
-    AuthServer server = AuthServer.builder(Profile.OAUTH2).rotation(true).reuseDetection(true).grace(Duration.ZERO).start();
-    open.add(server);
-    return server;
+    return open.server(Profile.OAUTH2);
   }
 
   private ConfigurableApplicationContext app(String[] redis, String... properties) {
@@ -99,25 +93,6 @@ class RedisStoreTest {
     }
   }
 
-  private static int concurrently(int threads, List<Callable<String>> calls) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<String>> futures = new ArrayList<>();
-      for (Callable<String> c : calls) futures.add(pool.submit(c));
-      int failed = 0;
-      for (Future<String> f : futures) {
-        try {
-          f.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-          failed++;
-        }
-      }
-      return failed;
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
   @Test
   void twoApplicationsSharingASessionInRedisRefreshItOncePerExpiryAndShareTheSignOut() throws Exception {
     String[] redis = LocalRedis.properties();
@@ -140,7 +115,7 @@ class RedisStoreTest {
         RestClient c = i % 2 == 0 ? clientA : clientB;
         calls.add(() -> c.get().uri(me).retrieve().body(String.class));
       }
-      assertThat(concurrently(20, calls)).as("failed calls at expiry %d", expiry).isZero();
+      assertThat(Opened.failures(20, calls)).as("failed calls at expiry %d", expiry).isZero();
       assertThat(server.counters().refreshCalls()).as("one refresh per expiry for both applications").isEqualTo(expiry);
     }
     assertThat(server.counters().reuseDetected()).isZero();

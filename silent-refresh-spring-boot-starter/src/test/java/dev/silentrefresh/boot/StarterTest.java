@@ -15,9 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,22 +82,7 @@ class StarterTest {
 
   /** Runs {@code calls} at once on {@code threads} threads; returns how many failed. */
   private static int concurrently(int threads, int calls, Callable<?> call) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int i = 0; i < calls; i++) futures.add(pool.submit(call));
-      int failed = 0;
-      for (Future<?> f : futures) {
-        try {
-          f.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-          failed++;
-        }
-      }
-      return failed;
-    } finally {
-      pool.shutdownNow();
-    }
+    return Opened.failures(threads, java.util.Collections.nCopies(calls, call));
   }
 
   @Test
