@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "silent-refresh", mixinStandardHelpOptions = true, version = "silent-refresh 0.1.0",
     description = "Keeps API calls working while access tokens expire underneath them. "
         + "Run a live demo, a thundering herd, or the reference auth server.",
-    subcommands = {DemoCommand.class, HerdCommand.class, ServeCommand.class, FleetNodeCommand.class,
+    subcommands = {DemoCommand.class, HerdCommand.class, SoakCommand.class, ServeCommand.class, FleetNodeCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
@@ -19,7 +19,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (demo, herd or serve)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (demo, herd, soak or serve)");
   }
 
   public static void main(String[] args) {

@@ -1,0 +1,116 @@
+package dev.silentrefresh.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code soak} in-process on short runs: its figures, its verdict, and bad input. */
+class SoakCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), false, args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void faultsOfEveryKindLoseNoSessionReuseNoTokenAndHangNoRequest() throws Exception {
+    Path json = dir.resolve("soak.json");
+    Path report = dir.resolve("soak.html");
+    // 40 % of the tries faulted: with this seed every kind is drawn within 100 expiries, and some refreshes fail every try
+    Run r = run("soak", "--expiries", "100", "--faults", "0.4", "--seed", "7", "--users", "8",
+        "--json", json.toString(), "--report", report.toString());
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    JsonNode f = JSON.readTree(json.toFile());
+    assertThat(f.get("expiries").asLong()).isEqualTo(100);
+    assertThat(f.get("sessionsLost").asLong()).isZero();
+    assertThat(f.get("reuseDetected").asLong()).isZero();
+    assertThat(f.get("hung").asLong()).isZero();
+    assertThat(f.get("problems")).isEmpty();
+    assertThat(f.get("refreshCalls").asLong()).as("one refresh per expiry at least, more after failed ones")
+        .isGreaterThanOrEqualTo(100);
+    List<String> kinds = new ArrayList<>();
+    f.get("injectedFaults").fieldNames().forEachRemaining(kinds::add);
+    assertThat(kinds).as("every kind injected").containsExactlyInAnyOrderElementsOf(
+        SoakRun.KINDS.stream().map(SoakRun::kindName).toList());
+    long failedByReason = 0;
+    for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) f.get("failedBy")::fields) {
+      assertThat(e.getKey()).as("a request failed only when faults outlasted the retries").startsWith("refresh failed: ");
+      failedByReason += e.getValue().asLong();
+    }
+    assertThat(failedByReason).isEqualTo(f.get("failed").asLong());
+    assertThat(f.get("failed").asLong() == 0).as("failed requests iff a refresh failed after every try")
+        .isEqualTo(f.get("refreshesFailed").asLong() == 0);
+    assertThat(f.get("runs")).hasSize(1);
+    assertThat(f.get("p99Millis").asLong()).isPositive();
+    assertThat(Files.readString(report)).contains("<svg").contains("hang_after_commit").contains("No session lost");
+  }
+
+  /** Without a grace window, a retry after a reply lost past the rotation presents a spent token: the soak says so. */
+  @Test
+  void aServerWithoutAGraceWindowLosesTheSessionAndTheSoakFailsSayingSo() throws Exception {
+    Path json = dir.resolve("nograce.json");
+    Run r = run("soak", "--expiries", "60", "--faults", "1", "--grace", "0", "--seed", "3", "--users", "4",
+        "--json", json.toString());
+
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+    JsonNode f = JSON.readTree(json.toFile());
+    assertThat(f.get("reuseDetected").asLong()).isPositive();
+    assertThat(f.get("sessionsLost").asLong()).isPositive();
+    assertThat(r.out()).contains("Problems:").contains("reuse detection");
+  }
+
+  @Test
+  void everyClientRunsAndTheTotalsAddUp() throws Exception {
+    Path json = dir.resolve("all.json");
+    Run r = run("soak", "--client", "all", "--expiries", "20", "--faults", "0.2", "--seed", "11", "--users", "4",
+        "--json", json.toString());
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    JsonNode f = JSON.readTree(json.toFile());
+    assertThat(f.get("runs")).hasSize(5);
+    long requests = 0;
+    for (JsonNode run : f.get("runs")) {
+      assertThat(run.get("expiries").asLong()).isEqualTo(20);
+      requests += run.get("requests").asLong();
+    }
+    assertThat(f.get("expiries").asLong()).isEqualTo(100);
+    assertThat(f.get("requests").asLong()).isEqualTo(requests);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--faults 1.5|--faults must be a rate from 0 to 1",
+      "--faults -0.1|--faults must be a rate from 0 to 1",
+      "--expiries 0|--expiries must be between 1 and",
+      "--client curl|curl",
+      "--dialect oauth3|unknown dialect 'oauth3'",
+      "--grace -1|--grace must be from 0 to 86400",
+      "--users 0|--users must be between 1 and"})
+  void badInputIsAUsageErrorNamingTheOption(String args, String message) {
+    List<String> argv = new ArrayList<>(List.of("soak"));
+    argv.addAll(List.of(args.split(" ")));
+    Run r = run(argv.toArray(new String[0]));
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains(message);
+  }
+}
