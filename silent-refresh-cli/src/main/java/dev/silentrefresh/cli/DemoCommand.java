@@ -197,7 +197,7 @@ final class DemoCommand implements Callable<Integer> {
     List<Clients> clients = Options.clients(cl, client == null ? "jdk" : client, true);
     Options.positive(cl, "--users", users, 1000);
     PrintWriter out = cl.getOut();
-    return FleetDemo.run(new FleetDemo.Settings(profiles, clients, fleet, users, rounds, uri, json, report), out,
+    return FleetDemo.run(new FleetDemo.Settings(profiles, clients, fleet, users, rounds, uri, json, report, null), out,
         new Progress(out, parent != null && parent.live));
   }
 

@@ -45,11 +45,18 @@ final class FleetDemo {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   record Settings(List<Profile> profiles, List<Clients> clients, int processes, int users, int expiries,
-      String redis, @Nullable Path json, @Nullable Path report) {}
+      String redis, @Nullable Path json, @Nullable Path report, @Nullable Soak soak) {}
+
+  /**
+   * A soak across the fleet ({@code soak --fleet}): refresh faults drawn per expiry as in {@link SoakRun}, the server's
+   * grace window, and the nodes' sessions set as the soak's.
+   */
+  record Soak(double faultRate, long seed, Duration grace) {}
 
   /** One run's outcome; {@code problems} empty when it went right. */
   record Result(RunSummary summary, int expiries, long familiesRevoked, List<FleetProcess> processes,
-      Map<String, Long> failureReasons, Timeline timeline, long elapsedMillis, List<String> problems) {}
+      Map<String, Long> failureReasons, Timeline timeline, long elapsedMillis, List<String> problems,
+      Map<String, Long> injectedFaults) {}
 
   private final Settings settings;
   private final PrintWriter out;
@@ -68,14 +75,41 @@ final class FleetDemo {
     return new FleetDemo(settings, out, progress).run();
   }
 
+  /** Runs the fleet (a soak when the settings say so) and returns each run's result; prints progress only. */
+  static List<Result> results(Settings settings, PrintWriter out, Progress progress) throws Exception {
+    return new FleetDemo(settings, out, progress).runAll();
+  }
+
   private int run() throws Exception {
+    List<Result> results = runAll();
+    report(results);
+    List<String> problems = new ArrayList<>();
+    for (Result r : results) {
+      for (String p : r.problems()) problems.add(r.summary().dialect() + " · " + r.summary().client() + ": " + p);
+    }
+    if (problems.isEmpty()) {
+      long refreshes = results.stream().mapToLong(r -> r.summary().refreshCalls()).sum();
+      out.println("All requests succeeded; one refresh call per expiry (" + refreshes + " in all), no refresh token reused.");
+    } else {
+      out.println("FAILED:");
+      for (String p : problems) out.println("  " + p);
+    }
+    out.flush();
+    return problems.isEmpty() ? 0 : 1;
+  }
+
+  private List<Result> runAll() throws Exception {
     List<Result> results = new ArrayList<>();
     try (FleetRedis redis = FleetRedis.connect(settings.redis())) {
       int runs = settings.profiles().size() * settings.clients().size();
-      out.printf("Silent Refresh fleet demo: %d run%s; in each, %d process%s × %d virtual user%s share one session in "
-              + "Redis at %s, and the server expires the access tokens %d time%s (rotation, reuse detection, no grace).%n",
-          runs, runs == 1 ? "" : "s", settings.processes(), settings.processes() == 1 ? "" : "es", settings.users(),
-          settings.users() == 1 ? "" : "s", redis.address(), settings.expiries(), settings.expiries() == 1 ? "" : "s");
+      Soak soak = settings.soak();
+      out.printf("Silent Refresh fleet %s: %d run%s; in each, %d process%s × %d virtual user%s share one session in "
+              + "Redis at %s, and the server expires the access tokens %d time%s (rotation, reuse detection, %s).%n",
+          soak == null ? "demo" : "soak", runs, runs == 1 ? "" : "s", settings.processes(),
+          settings.processes() == 1 ? "" : "es", settings.users(), settings.users() == 1 ? "" : "s", redis.address(),
+          settings.expiries(), settings.expiries() == 1 ? "" : "s", soak == null ? "no grace"
+              : String.format(java.util.Locale.ROOT, "a %d s grace window, %.0f %% of refresh tries faulted, seed %d",
+                  soak.grace().toSeconds(), soak.faultRate() * 100, soak.seed()));
       out.flush();
       Thread hook = new Thread(() -> {
         Fleet f = fleet.get();
@@ -106,7 +140,10 @@ final class FleetDemo {
         }
       }
     }
+    return results;
+  }
 
+  private void report(List<Result> results) throws java.io.IOException {
     out.println();
     List<String[]> rows = new ArrayList<>();
     for (Result r : results) {
@@ -129,19 +166,6 @@ final class FleetDemo {
           results.stream().map(Result::summary).toList(), results.stream().map(Result::timeline).toList());
       out.println("wrote " + settings.report());
     }
-    List<String> problems = new ArrayList<>();
-    for (Result r : results) {
-      for (String p : r.problems()) problems.add(r.summary().dialect() + " · " + r.summary().client() + ": " + p);
-    }
-    if (problems.isEmpty()) {
-      long refreshes = results.stream().mapToLong(r -> r.summary().refreshCalls()).sum();
-      out.println("All requests succeeded; one refresh call per expiry (" + refreshes + " in all), no refresh token reused.");
-    } else {
-      out.println("FAILED:");
-      for (String p : problems) out.println("  " + p);
-    }
-    out.flush();
-    return problems.isEmpty() ? 0 : 1;
   }
 
   /** A run's JSON: the demo's fields, then {@code expiries}, {@code familiesRevoked} and {@code processes}. */
@@ -163,7 +187,7 @@ final class FleetDemo {
         .refreshTtl(TOKEN_TTL)
         .rotation(true)
         .reuseDetection(true)
-        .grace(Duration.ZERO)
+        .grace(settings.soak() == null ? Duration.ZERO : settings.soak().grace())
         .start()) {
       session.set(key);
       redis.signIn(key, new DemoLogin(server, HttpClient.newHttpClient(), t -> {}).tokens());
@@ -171,7 +195,7 @@ final class FleetDemo {
       for (Fleet.Member m : fleet.members()) {
         specs.add(new FleetNodeCommand.RunSpec(m.number, settings.redis(), key, profile.id(),
             server.refreshUri().toString(), server.clientId(), server.clientCredential(),
-            server.apiUri("/api/me").toString(), kind.id(), settings.users()));
+            server.apiUri("/api/me").toString(), kind.id(), settings.users(), settings.soak() != null));
       }
       fleet.startRun(specs, STEP_TIMEOUT);
       progress.start();
@@ -187,8 +211,13 @@ final class FleetDemo {
 
       int expiries = 0;
       List<Long> expiredAt = new ArrayList<>();
+      Soak soak = settings.soak();
+      java.util.Random random = soak == null ? null : new java.util.Random(soak.seed());
+      Map<String, Long> injected = new java.util.TreeMap<>();
       while (problems.isEmpty() && expiries < settings.expiries()) {
         int e = ++expiries;
+        FaultPlan plan = soak == null ? null
+            : new FaultPlan(server.faults(), SoakRun.SERVER_HOLD, random, soak.faultRate(), server.counters().faultsInjected());
         server.expireAccessTokens();
         long at = rec.now();
         expiredAt.add(at);
@@ -199,7 +228,9 @@ final class FleetDemo {
           problems.add("expiry " + e + " of " + settings.expiries() + ": " + lagging
               + " got no request through with new tokens within " + STEP_TIMEOUT.toSeconds() + " s");
         }
+        if (plan != null) plan.count(server.counters().faultsInjected(), injected);
       }
+      server.faults().clear();
       List<FleetProcess> processes = fleet.stopRun(STEP_TIMEOUT);
       rec.sample(true);
       long elapsed = rec.now();
@@ -214,23 +245,33 @@ final class FleetDemo {
       }
       RunSummary summary = new RunSummary(profile.id(), kind.id(), requests, succeeded, failed, c.rejectedRequests(),
           c.refreshCalls(), c.peakConcurrentRefreshes(), c.reuseDetected(), loginRequired, 0);
-      if (failed > 0) problems.add(failed + " request" + (failed == 1 ? "" : "s") + " failed");
-      if (c.refreshCalls() != expiries) {
-        problems.add(c.refreshCalls() + " refresh call" + (c.refreshCalls() == 1 ? "" : "s") + " for " + expiries
-            + " expir" + (expiries == 1 ? "y" : "ies") + " (one each is right)");
-      }
-      if (c.reuseDetected() > 0) problems.add(c.reuseDetected() + " spent refresh token(s) presented again (reuse detected)");
-      if (c.familiesRevoked() > 0) problems.add(c.familiesRevoked() + " token famil" + (c.familiesRevoked() == 1 ? "y" : "ies") + " revoked");
-
       Map<String, Long> reasons = new LinkedHashMap<>();
       for (Fleet.Member m : fleet.members()) {
         synchronized (m.failureReasons) {
           m.failureReasons.forEach((k, v) -> reasons.merge(k, v, Long::sum));
         }
       }
+      if (soak != null) { // failed requests are expected where faults outlasted a refresh's tries, and only there
+        reasons.forEach((reason, count) -> {
+          if (!reason.startsWith("refresh failed: ")) problems.add(count + " requests failed with " + reason);
+        });
+        long lost = processes.stream().mapToLong(FleetProcess::loginRequired).sum();
+        if (lost > 0) problems.add(lost + " session" + (lost == 1 ? "" : "s") + " lost");
+        long hung = processes.stream().mapToLong(FleetProcess::hung).sum();
+        if (hung > 0) problems.add(hung + " request" + (hung == 1 ? "" : "s") + " hung (over " + SoakRun.HUNG.toSeconds() + " s)");
+      } else if (failed > 0) {
+        problems.add(failed + " request" + (failed == 1 ? "" : "s") + " failed");
+      }
+      if (soak == null && c.refreshCalls() != expiries) {
+        problems.add(c.refreshCalls() + " refresh call" + (c.refreshCalls() == 1 ? "" : "s") + " for " + expiries
+            + " expir" + (expiries == 1 ? "y" : "ies") + " (one each is right)");
+      }
+      if (c.reuseDetected() > 0) problems.add(c.reuseDetected() + " spent refresh token(s) presented again (reuse detected)");
+      if (c.familiesRevoked() > 0) problems.add(c.familiesRevoked() + " token famil" + (c.familiesRevoked() == 1 ? "y" : "ies") + " revoked");
+
       Timeline timeline = new Timeline(profile.id(), kind.id(), elapsed, BUCKET_MILLIS, rec.samples,
           bands(fleet, expiredAt, elapsed), rec.markers, lanes(fleet));
-      return new Result(summary, expiries, c.familiesRevoked(), processes, reasons, timeline, elapsed, problems);
+      return new Result(summary, expiries, c.familiesRevoked(), processes, reasons, timeline, elapsed, problems, injected);
     } finally {
       redis.delete(key);
       session.set(null);

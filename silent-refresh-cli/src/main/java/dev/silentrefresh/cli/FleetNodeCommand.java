@@ -68,7 +68,7 @@ final class FleetNodeCommand implements Callable<Integer> {
 
   /** What one run needs; sent on stdin, never on a command line (the Redis URI may carry a password). */
   record RunSpec(int process, String redis, String session, String dialect, String refreshUri, String clientId,
-      String clientCredential, String api, String client, int users) {}
+      String clientCredential, String api, String client, int users, boolean soak) {}
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -182,6 +182,8 @@ final class FleetNodeCommand implements Callable<Integer> {
     private final AtomicLong adopted = new AtomicLong();
     private final AtomicLong replays = new AtomicLong();
     private final AtomicLong loginRequired = new AtomicLong();
+    private final AtomicLong refreshesFailed = new AtomicLong();
+    private final AtomicLong hung = new AtomicLong();
     private final Map<String, Long> reasons = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<User> users = new ArrayList<>();
@@ -200,11 +202,12 @@ final class FleetNodeCommand implements Callable<Integer> {
         redis.shutdown(0, 2, TimeUnit.SECONDS);
         throw e;
       }
-      this.session = TokenSession.builder(dialect(profile, URI.create(spec.refreshUri()), spec.clientId(),
+      TokenSession.Builder b = TokenSession.builder(dialect(profile, URI.create(spec.refreshUri()), spec.clientId(),
               spec.clientCredential()), client.transport())
           .store(store)
-          .listener(this)
-          .build();
+          .listener(this);
+      if (spec.soak()) b.refreshTimeout(SoakRun.REFRESH_TIMEOUT).retry(SoakRun.TRIES, SoakRun.INITIAL_BACKOFF, SoakRun.MAX_BACKOFF);
+      this.session = b.build();
       this.caller = client.caller(session);
     }
 
@@ -247,6 +250,7 @@ final class FleetNodeCommand implements Callable<Integer> {
       }
       long[] all = new long[0];
       for (User u : users) {
+        if (u.thread.isAlive()) hung.incrementAndGet();
         int n = u.count; // a user still running (it outlived the wait) adds no more than this
         int at = all.length;
         all = Arrays.copyOf(all, at + n);
@@ -254,8 +258,8 @@ final class FleetNodeCommand implements Callable<Integer> {
       }
       Arrays.sort(all);
       return new FleetProcess(spec.process(), ProcessHandle.current().pid(), requests.get(), succeeded.get(),
-          failed.get(), refreshed.get(), adopted.get(), replays.get(), loginRequired.get(),
-          HerdCommand.percentileMillis(all, 50), HerdCommand.percentileMillis(all, 99));
+          failed.get(), refreshed.get(), adopted.get(), replays.get(), loginRequired.get(), refreshesFailed.get(),
+          hung.get(), HerdCommand.percentileMillis(all, 50), HerdCommand.percentileMillis(all, 99));
     }
 
     @Override
@@ -277,6 +281,11 @@ final class FleetNodeCommand implements Callable<Integer> {
     @Override
     public void replayed() {
       replays.incrementAndGet();
+    }
+
+    @Override
+    public void refreshFailed(dev.silentrefresh.RefreshFailedException failure, int attempt, boolean willRetry) {
+      if (!willRetry) refreshesFailed.incrementAndGet();
     }
 
     @Override
@@ -321,10 +330,12 @@ final class FleetNodeCommand implements Callable<Integer> {
             CallReply reply = caller.get(api);
             failure = reply.status() == 200 && reply.body().contains(DemoRun.BIG_ID) ? null : "HTTP " + reply.status();
           } catch (IOException | RuntimeException e) {
-            failure = e.getClass().getSimpleName() + ": " + oneLine(e);
+            failure = spec.soak() ? SoakRun.reasonOf(e) : e.getClass().getSimpleName() + ": " + oneLine(e);
           }
+          long took = System.nanoTime() - start;
+          if (spec.soak() && took > SoakRun.HUNG.toNanos()) hung.incrementAndGet();
           if (count == latencies.length) latencies = Arrays.copyOf(latencies, count * 2);
-          latencies[count++] = System.nanoTime() - start;
+          latencies[count++] = took;
           requests.incrementAndGet();
           inFlightWith = -1;
           if (failure == null) {

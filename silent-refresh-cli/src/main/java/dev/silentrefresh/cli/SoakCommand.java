@@ -57,6 +57,14 @@ final class SoakCommand implements Callable<Integer> {
           + " a server without one (default: ${DEFAULT-VALUE})")
   int grace;
 
+  @Option(names = "--fleet", paramLabel = "P",
+      description = "P processes (1 to " + DemoCommand.MAX_FLEET + ") share each run's session in Redis; needs --redis")
+  Integer fleet;
+
+  @Option(names = "--redis", paramLabel = "URI",
+      description = "the Redis the fleet shares, e.g. redis://127.0.0.1:6379 (only with --fleet)")
+  String redis;
+
   @Option(names = "--seed", paramLabel = "N", description = "seed of the fault draw, to repeat a run (default: random)")
   Long seed;
 
@@ -84,23 +92,59 @@ final class SoakCommand implements Callable<Integer> {
     long theSeed = seed != null ? seed : new java.util.Random().nextLong();
     PrintWriter out = cl.getOut();
     boolean live = parent != null && parent.live;
+    if (fleet != null || redis != null) return fleet(cl, profiles, clients, theSeed, out, live);
     out.printf("Silent Refresh soak: %d run%s of %d expiries, %d virtual users, %.0f %% of refresh tries faulted"
             + " (%d kinds), rotation with reuse detection, a %d s grace window; seed %d.%n",
         profiles.size() * clients.size(), profiles.size() * clients.size() == 1 ? "" : "s", expiries, users,
-        faults * 100, SoakRun.KINDS.size(), grace, theSeed);
+        faults * 100, FaultPlan.KINDS.size(), grace, theSeed);
     out.flush();
 
     List<SoakRun.Result> results = new ArrayList<>();
     for (Profile profile : profiles) {
       for (Clients kind : clients) {
         SoakRun.Result r = SoakRun.run(new SoakRun.Options(profile, kind, users, expiries, faults, theSeed,
-            java.time.Duration.ofSeconds(grace)),
-            p -> progress(out, live, p));
+            java.time.Duration.ofSeconds(grace)), p -> progress(out, live, p));
         if (live) out.print("\r\033[K");
         print(out, r);
         results.add(r);
       }
     }
+    return finish(results, out);
+  }
+
+  /** {@code --fleet P --redis URI}: each run's session shared by P processes, through {@link FleetDemo}. */
+  private int fleet(CommandLine cl, List<Profile> profiles, List<Clients> clients, long theSeed, PrintWriter out,
+      boolean live) throws Exception {
+    if (fleet == null) throw new CommandLine.ParameterException(cl, "--redis needs --fleet P (the number of processes)");
+    if (redis == null) {
+      throw new CommandLine.ParameterException(cl, "--fleet needs --redis URI (the Redis the processes share, e.g. "
+          + "redis://127.0.0.1:6379)");
+    }
+    Options.positive(cl, "--fleet", fleet, DemoCommand.MAX_FLEET);
+    String uri = Options.redisUri(cl, "--redis", redis);
+    FleetDemo.Settings settings = new FleetDemo.Settings(profiles, clients, fleet, users, expiries, uri, null, null,
+        new FleetDemo.Soak(faults, theSeed, java.time.Duration.ofSeconds(grace)));
+    List<SoakRun.Result> results = new ArrayList<>();
+    for (FleetDemo.Result f : FleetDemo.results(settings, out, new Progress(out, live))) {
+      SoakRun.Result r = fromFleet(f);
+      print(out, r);
+      results.add(r);
+    }
+    return finish(results, out);
+  }
+
+  /** A fleet run as the soak reports it: the processes' figures added up (latencies: the slowest process's). */
+  static SoakRun.Result fromFleet(FleetDemo.Result f) {
+    List<FleetProcess> ps = f.processes();
+    return new SoakRun.Result(f.summary().dialect(), f.summary().client() + " × " + ps.size() + " processes",
+        f.expiries(), f.summary().refreshCalls(), ps.stream().mapToLong(FleetProcess::refreshesFailed).sum(),
+        f.summary().requests(), f.summary().failed(), ps.stream().mapToLong(FleetProcess::loginRequired).sum(),
+        f.summary().reuseDetected(), ps.stream().mapToLong(FleetProcess::hung).sum(), f.injectedFaults(),
+        new TreeMap<>(f.failureReasons()), ps.stream().mapToLong(FleetProcess::p50Millis).max().orElse(0),
+        ps.stream().mapToLong(FleetProcess::p99Millis).max().orElse(0), f.elapsedMillis(), f.problems());
+  }
+
+  private int finish(List<SoakRun.Result> results, PrintWriter out) throws java.io.IOException {
     Map<String, Object> figures = figures(results);
     if (json != null) {
       DemoCommand.writeJson(json, figures);

@@ -10,8 +10,6 @@ import dev.silentrefresh.conformance.ClientUnderTest;
 import dev.silentrefresh.conformance.Clients;
 import dev.silentrefresh.testkit.AuthServer;
 import dev.silentrefresh.testkit.Counters;
-import dev.silentrefresh.testkit.Endpoint;
-import dev.silentrefresh.testkit.Faults;
 import dev.silentrefresh.testkit.Profile;
 import java.io.IOException;
 import java.net.URI;
@@ -59,12 +57,6 @@ final class SoakRun {
       .plusSeconds(10);
   /** For one expiry to be absorbed (a request begun after it succeeding), on a busy machine. */
   static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
-  /** At most this many tries of one refresh are faulted, so that the run always moves on. */
-  static final int MAX_FAULTS_PER_EXPIRY = 5;
-
-  /** The faults a refresh can meet: every kind for the refresh endpoint. */
-  static final List<Faults.Fault> KINDS = Arrays.stream(Faults.Fault.values())
-      .filter(f -> f != Faults.Fault.REJECT_TOKENS).toList();
 
   record Options(Profile profile, Clients client, int users, int expiries, double faultRate, long seed, Duration grace) {}
 
@@ -118,15 +110,7 @@ final class SoakRun {
       long nextProgress = 0;
       try {
         for (int e = 1; e <= o.expiries(); e++) {
-          server.faults().clear();
-          server.faults().delay(SERVER_HOLD);
-          List<Faults.Fault> scheduled = new ArrayList<>();
-          while (scheduled.size() < MAX_FAULTS_PER_EXPIRY && random.nextDouble() < o.faultRate()) {
-            Faults.Fault kind = KINDS.get(random.nextInt(KINDS.size()));
-            server.faults().failNext(Endpoint.REFRESH, kind, 1);
-            scheduled.add(kind);
-          }
-          long faultsBefore = counters.faultsInjected();
+          FaultPlan plan = new FaultPlan(server.faults(), SERVER_HOLD, random, o.faultRate(), counters.faultsInjected());
           long failedBefore = refreshesFailed.get();
           long expiredAt = System.nanoTime();
           server.expireAccessTokens();
@@ -135,12 +119,11 @@ final class SoakRun {
                 : "expiry " + e + " was not absorbed within " + STEP_TIMEOUT.toSeconds() + " s");
             break;
           }
-          long consumed = Math.min(scheduled.size(), counters.faultsInjected() - faultsBefore);
-          if (refreshesFailed.get() > failedBefore && scheduled.size() < TRIES) {
-            problems.add("a refresh failed at expiry " + e + " though only " + scheduled.size() + " of its "
-                + TRIES + " tries were faulted " + scheduled);
+          plan.count(counters.faultsInjected(), injected);
+          if (refreshesFailed.get() > failedBefore && plan.size() < TRIES) {
+            problems.add("a refresh failed at expiry " + e + " though only " + plan.size() + " of its "
+                + TRIES + " tries were faulted " + plan);
           }
-          for (int i = 0; i < consumed; i++) injected.merge(kindName(scheduled.get(i)), 1L, Long::sum);
           absorbed = e;
           long now = System.nanoTime();
           if (now >= nextProgress || e == o.expiries()) {
@@ -166,11 +149,6 @@ final class SoakRun {
       if (hung > 0) problems.add(hung + " request" + (hung == 1 ? "" : "s") + " hung (over " + HUNG.toSeconds() + " s)");
       return r;
     }
-  }
-
-  /** A fault kind as the JSON names it: {@code server_error}, {@code hang_after_commit}. */
-  static String kindName(Faults.Fault kind) {
-    return kind.name().toLowerCase(Locale.ROOT);
   }
 
   static long percentile(long[] sortedNanos, double p) {

@@ -51,7 +51,7 @@ class SoakCommandTest {
     List<String> kinds = new ArrayList<>();
     f.get("injectedFaults").fieldNames().forEachRemaining(kinds::add);
     assertThat(kinds).as("every kind injected").containsExactlyInAnyOrderElementsOf(
-        SoakRun.KINDS.stream().map(SoakRun::kindName).toList());
+        FaultPlan.KINDS.stream().map(FaultPlan::kindName).toList());
     long failedByReason = 0;
     for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) f.get("failedBy")::fields) {
       assertThat(e.getKey()).as("a request failed only when faults outlasted the retries").startsWith("refresh failed: ");
@@ -97,8 +97,28 @@ class SoakCommandTest {
     assertThat(f.get("requests").asLong()).isEqualTo(requests);
   }
 
+  /** Two processes share each run's session in Redis: faults, and still no session lost and no token reused. */
+  @Test
+  void aFleetOfTwoProcessesOnRedisSurvivesTheFaultsToo() throws Exception {
+    String redis = TestRedis.require();
+    Path json = dir.resolve("fleet.json");
+    Run r = run("soak", "--fleet", "2", "--redis", redis, "--expiries", "40", "--faults", "0.3", "--seed", "5",
+        "--users", "6", "--json", json.toString());
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    JsonNode f = JSON.readTree(json.toFile());
+    assertThat(f.get("expiries").asLong()).isEqualTo(40);
+    assertThat(f.get("sessionsLost").asLong()).isZero();
+    assertThat(f.get("reuseDetected").asLong()).isZero();
+    assertThat(f.get("hung").asLong()).isZero();
+    assertThat(f.get("injectedFaults").size()).isPositive();
+    assertThat(f.get("runs").get(0).get("client").asText()).isEqualTo("jdk × 2 processes");
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
+      "--fleet 2|--fleet needs --redis URI",
+      "--redis redis://127.0.0.1:6379|--redis needs --fleet P",
       "--faults 1.5|--faults must be a rate from 0 to 1",
       "--faults -0.1|--faults must be a rate from 0 to 1",
       "--expiries 0|--expiries must be between 1 and",
