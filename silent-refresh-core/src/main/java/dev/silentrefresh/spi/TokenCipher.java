@@ -28,16 +28,18 @@ public final class TokenCipher {
   }
 
   /**
-   * A cipher with {@code key}.
+   * A cipher with {@code key}: an AES key of 128, 192 or 256 bits, or a key that a key store keeps to itself (its
+   * {@code getEncoded()} is null, as with the Android Keystore's hardware-backed keys).
    *
-   * @throws IllegalArgumentException not an AES key of 128, 192 or 256 bits (the message shows no part of it)
+   * @throws IllegalArgumentException not an AES key, or one of another size (the message shows no part of it)
    */
   public static TokenCipher of(SecretKey key) {
-    if (key == null || !"AES".equalsIgnoreCase(key.getAlgorithm()) || key.getEncoded() == null) {
+    if (key == null || !"AES".equalsIgnoreCase(key.getAlgorithm())) {
       throw new IllegalArgumentException("the encryption key must be an AES key");
     }
-    int bits = key.getEncoded().length * 8;
-    if (bits != 128 && bits != 192 && bits != 256) {
+    byte[] encoded = key.getEncoded();
+    int bits = encoded == null ? 0 : encoded.length * 8;
+    if (encoded != null && bits != 128 && bits != 192 && bits != 256) {
       throw new IllegalArgumentException("the encryption key must have 128, 192 or 256 bits, not " + bits);
     }
     return new TokenCipher(key);
@@ -96,6 +98,7 @@ public final class TokenCipher {
 
   @Override
   public String toString() {
-    return "TokenCipher{AES-" + key.getEncoded().length * 8 + "-GCM}";
+    byte[] encoded = key.getEncoded();
+    return encoded == null ? "TokenCipher{AES-GCM, key kept by its key store}" : "TokenCipher{AES-" + encoded.length * 8 + "-GCM}";
   }
 }
