@@ -37,10 +37,12 @@ final class AuthLogic {
   private final Pauser pauser;
   private final FaultReplies faultReplies;
   private final Streams streams;
+  private final LoginThrottle throttle;
 
-  AuthLogic(ServerProtocol protocol, AccessTokens accessTokens, RefreshTokenStore refreshTokens, Map<String, String> users,
+  AuthLogic(LoginThrottle throttle, ServerProtocol protocol, AccessTokens accessTokens, RefreshTokenStore refreshTokens, Map<String, String> users,
       Clock clock, Map<Endpoint, Duration> latency, Counters counters, Faults faults, Pauser pauser, Streams streams) {
     this.streams = streams;
+    this.throttle = throttle;
     this.protocol = protocol;
     this.accessTokens = accessTokens;
     this.refreshTokens = refreshTokens;
@@ -156,9 +158,19 @@ final class AuthLogic {
     if (request.rejection != null) {
       return request.rejection;
     }
-    if (!request.clientOnly && !passwordMatches(request.username, request.password)) {
-      LOG.debug("login refused: bad credentials");
-      return protocol.badCredentials();
+    if (!request.clientOnly) {
+      long wait = throttle.retryAfterSeconds(request.username);
+      if (wait > 0) {
+        counters.incLoginsThrottled();
+        LOG.debug("login refused: too many failed logins for that user");
+        return protocol.tooManyLogins().withHeader("Retry-After", Long.toString(wait));
+      }
+      if (!passwordMatches(request.username, request.password)) {
+        throttle.failed(request.username);
+        LOG.debug("login refused: bad credentials");
+        return protocol.badCredentials();
+      }
+      throttle.succeeded(request.username);
     }
     IssuedTokens issued = issue(request.username, false);
     return protocol.tokens(Endpoint.LOGIN, new ServerProtocol.TokenFields(TextNode.valueOf(issued.accessToken()),
