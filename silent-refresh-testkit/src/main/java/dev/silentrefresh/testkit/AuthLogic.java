@@ -109,6 +109,7 @@ final class AuthLogic {
     }
     try {
       pauser.pause(latency.get(endpoint));
+      pauser.pause(faults.latency(endpoint));
       Faults.Fault fault = faults.pick(endpoint);
       if (fault != null) {
         counters.incFaultsInjected();
@@ -131,6 +132,11 @@ final class AuthLogic {
             counters.incRefreshRequestsDropped();
             faults.holdRequest();
             return Reply.disconnect();
+          case NO_ANSWER:
+            faults.holdRequest();
+            return Reply.disconnect();
+          case TOO_MANY_REQUESTS_DATE:
+            return Reply.json(429, "{\"error\":\"rate_limited\"}").withHeader("Retry-After", httpDate(clock.instant().plusSeconds(1)));
           case REJECT_TOKENS:
             counters.incRejectedRequests();
             return accessRejected(call, AccessTokens.Status.EXPIRED);
@@ -308,6 +314,12 @@ final class AuthLogic {
         streams.ended(normally);
       }
     });
+  }
+
+  /** An IMF-fixdate (RFC 9110 §5.6.7), e.g. {@code Sat, 05 Dec 2026 12:00:01 GMT}. */
+  static String httpDate(Instant at) {
+    return java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH)
+        .format(at.atZone(java.time.ZoneOffset.UTC));
   }
 
   private static Reply badRequest(String message) {

@@ -66,7 +66,7 @@ public final class AuthServer implements AutoCloseable {
     connector.setPort(b.port);
     connector.setAcceptQueueSize(1024); // clients open hundreds of connections at once
     server.addConnector(connector);
-    server.setHandler(new AuthHandler(logic));
+    server.setHandler(new AuthHandler(logic, new AdminEndpoint(counters, faults, this::expireAccessTokens, this::reset)));
     server.setErrorHandler(new AuthHandler.JsonErrors());
     // no graceful phase: it would wait for clients' idle keep-alive connections; busy threads get 1 s
     server.setStopTimeout(0);

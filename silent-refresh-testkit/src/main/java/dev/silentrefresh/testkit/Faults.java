@@ -67,6 +67,18 @@ public final class Faults {
     HANG_AFTER_COMMIT,
     /** API only: treat every access token, even a fresh one, as expired (the profile's expired reply). */
     REJECT_TOKENS,
+    /** 429 with {@code Retry-After: 1} (delta-seconds), {@code {"error":"rate_limited"}}. */
+    TOO_MANY_REQUESTS,
+    /** 429 with {@code Retry-After} as an HTTP-date one second ahead of the server's clock. */
+    TOO_MANY_REQUESTS_DATE,
+    /** No reply: the connection is reset (TCP RST) as soon as the request is read; the client sees "connection reset". */
+    CONNECTION_RESET,
+    /**
+     * Accept the request and never answer: hold it until {@link Faults#releaseHeldRequests()}, the server closes, or
+     * {@link Faults#delay(Duration)} (default 30 s) passes, then close the connection without a response. Nothing is
+     * decided (no login, no rotation). A client with a shorter timeout sees its own timeout. Any endpoint.
+     */
+    NO_ANSWER,
     /**
      * REFRESH only: hold the request as it arrives, before anything is decided, until
      * {@link Faults#releaseHeldRequests()}, the server closes, or {@link Faults#delay(Duration)} (default 30 s)
@@ -82,11 +94,29 @@ public final class Faults {
   private Duration delay = DEFAULT_DELAY;
   private final Hold heldReplies = new Hold();
   private final Hold heldRequests = new Hold();
+  private final Map<Endpoint, Duration> latency = new EnumMap<>(Endpoint.class);
 
   Faults() {
     for (Endpoint e : Endpoint.values()) {
       rules.put(e, new ArrayList<>());
     }
+  }
+
+  /**
+   * Every request to {@code endpoint} waits {@code latency} before it is answered (added to the server's own
+   * {@link AuthServer.Builder#latency}); {@link Duration#ZERO} takes it away. Cleared by {@link #clear()}.
+   */
+  public synchronized Faults latency(Endpoint endpoint, Duration latency) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    if (latency == null || latency.isNegative()) throw new IllegalArgumentException("latency must be zero or more");
+    if (latency.isZero()) this.latency.remove(endpoint);
+    else this.latency.put(endpoint, latency);
+    return this;
+  }
+
+  /** The added latency of {@code endpoint} ({@link Duration#ZERO} when none). */
+  public synchronized Duration latency(Endpoint endpoint) {
+    return latency.getOrDefault(endpoint, Duration.ZERO);
   }
 
   /** The next {@code times} requests to {@code endpoint} get {@code fault}. */
@@ -175,6 +205,7 @@ public final class Faults {
   /** Removes every rule, restores the default delay and releases held replies and held requests. */
   public synchronized void clear() {
     rules.values().forEach(List::clear);
+    latency.clear();
     delay = DEFAULT_DELAY;
     heldReplies.release();
     heldRequests.release();
@@ -228,9 +259,50 @@ public final class Faults {
     }
   }
 
+  /** Takes {@code other}'s rules, added latencies and delay in place of this one's (held requests are released). */
+  void replaceWith(Faults other) {
+    Map<Endpoint, List<Rule>> rulesCopy = new EnumMap<>(Endpoint.class);
+    Map<Endpoint, Duration> latencyCopy = new EnumMap<>(Endpoint.class);
+    Duration delayCopy;
+    synchronized (other) {
+      other.rules.forEach((e, rs) -> rulesCopy.put(e, new ArrayList<>(rs)));
+      latencyCopy.putAll(other.latency);
+      delayCopy = other.delay;
+    }
+    synchronized (this) {
+      clear();
+      rulesCopy.forEach((e, rs) -> rules.get(e).addAll(rs));
+      latency.putAll(latencyCopy);
+      delay = delayCopy;
+    }
+  }
+
+  /** The rules, added latencies and delay as plain data, for the admin endpoint's JSON. */
+  synchronized Map<String, Object> describe() {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    List<Map<String, Object>> list = new ArrayList<>();
+    rules.forEach((endpoint, rs) -> {
+      for (Rule r : rs) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("endpoint", endpoint.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("fault", r.fault.name().toLowerCase(java.util.Locale.ROOT));
+        if (r.remaining > 0) m.put("times", r.remaining);
+        else if (r.rate >= 1.0) m.put("always", true);
+        else m.put("rate", r.rate);
+        list.add(m);
+      }
+    });
+    out.put("rules", list);
+    Map<String, Long> lat = new java.util.LinkedHashMap<>();
+    latency.forEach((e, d) -> lat.put(e.name().toLowerCase(java.util.Locale.ROOT), d.toMillis()));
+    out.put("latencyMillis", lat);
+    out.put("delayMillis", delay.toMillis());
+    return out;
+  }
+
   @Override
   public synchronized String toString() {
-    return "Faults" + rules + " delay=" + delay;
+    return "Faults" + rules + " latency=" + latency + " delay=" + delay;
   }
 
   private static final class Rule {
