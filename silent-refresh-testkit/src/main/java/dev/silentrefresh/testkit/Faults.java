@@ -259,6 +259,21 @@ public final class Faults {
     }
   }
 
+  /** A rule set of no server: to check rules (their endpoint and fault) before a server exists. */
+  public static Faults detached() {
+    return new Faults();
+  }
+
+  /** The rules and added latencies in a line, e.g. {@code refresh: too_many_requests rate 0.2; api latency 300 ms}. */
+  public synchronized String describeRules() {
+    List<String> parts = new ArrayList<>();
+    rules.forEach((e, rs) -> {
+      for (Rule r : rs) parts.add(e.name().toLowerCase(java.util.Locale.ROOT) + ": " + r.toString().toLowerCase(java.util.Locale.ROOT));
+    });
+    latency.forEach((e, d) -> parts.add(e.name().toLowerCase(java.util.Locale.ROOT) + " latency " + d.toMillis() + " ms"));
+    return parts.isEmpty() ? "none" : String.join("; ", parts);
+  }
+
   /** Takes {@code other}'s rules, added latencies and delay in place of this one's (held requests are released). */
   void replaceWith(Faults other) {
     Map<Endpoint, List<Rule>> rulesCopy = new EnumMap<>(Endpoint.class);
