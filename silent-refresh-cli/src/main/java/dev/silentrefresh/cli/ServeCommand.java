@@ -6,10 +6,6 @@ import dev.silentrefresh.testkit.Faults;
 import dev.silentrefresh.testkit.Profile;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -55,20 +51,6 @@ final class ServeCommand implements Callable<Integer> {
       description = "fraction 0..1 of refresh calls answered with HTTP 500 (default: ${DEFAULT-VALUE})")
   double failRefresh;
 
-  @Option(names = "--fault", paramLabel = "ENDPOINT=FAULT[:HOW]",
-      description = "inject a fault, repeatable: ENDPOINT is login, refresh or api; FAULT one of " + FaultFlag.KINDS
-          + "; HOW a rate 0..1, xN for the next N requests, or always (the default)."
-          + " E.g. --fault refresh=too_many_requests:0.2 --fault api=no_answer:x1")
-  List<String> faults = new ArrayList<>();
-
-  @Option(names = "--latency", paramLabel = "ENDPOINT=MILLIS",
-      description = "added latency of an endpoint in milliseconds, repeatable, e.g. --latency refresh=300")
-  List<String> latency = new ArrayList<>();
-
-  @Option(names = "--fault-hold", paramLabel = "MILLIS",
-      description = "how long delay, no_answer and the hang faults hold a request before closing it (default 30000)")
-  Long faultHold;
-
   /** Counted down to stop the server (Ctrl-C, or a test). */
   final CountDownLatch stop = new CountDownLatch(1);
   /** Counted down once the server is closed: Ctrl-C's shutdown hook waits for it, or the JVM would halt first. */
@@ -93,27 +75,6 @@ final class ServeCommand implements Callable<Integer> {
     if (!(failRefresh >= 0 && failRefresh <= 1)) {
       throw new CommandLine.ParameterException(cl, "--fail-refresh must be between 0 and 1, not " + failRefresh);
     }
-    List<FaultFlag> faultFlags = new ArrayList<>();
-    for (String f : faults) faultFlags.add(FaultFlag.parse(cl, f));
-    Map<Endpoint, Long> latencies = new EnumMap<>(Endpoint.class);
-    for (String l : latency) {
-      int eq = l.indexOf('=');
-      Endpoint endpoint = eq < 0 ? null : FaultFlag.endpoint(cl, "--latency", l.substring(0, eq));
-      long millis = -1;
-      try {
-        if (eq >= 0) millis = Long.parseLong(l.substring(eq + 1));
-      } catch (NumberFormatException e) {
-        millis = -1;
-      }
-      if (endpoint == null || millis < 0 || millis > 3_600_000) {
-        throw new CommandLine.ParameterException(cl, "--latency must be ENDPOINT=MILLIS (login, refresh or api; 0 to"
-            + " 3600000), not '" + l + "'");
-      }
-      latencies.put(endpoint, millis);
-    }
-    if (faultHold != null && (faultHold < 0 || faultHold > 3_600_000)) {
-      throw new CommandLine.ParameterException(cl, "--fault-hold must be 0 to 3600000 milliseconds, not " + faultHold);
-    }
 
     AuthServer s;
     try {
@@ -128,9 +89,6 @@ final class ServeCommand implements Callable<Integer> {
     }
     server = s;
     if (failRefresh > 0) s.faults().failRate(Endpoint.REFRESH, Faults.Fault.SERVER_ERROR, failRefresh);
-    for (FaultFlag f : faultFlags) f.applyTo(s.faults());
-    latencies.forEach((endpoint, millis) -> s.faults().latency(endpoint, Duration.ofMillis(millis)));
-    if (faultHold != null) s.faults().delay(Duration.ofMillis(faultHold));
     Thread hook = new Thread(() -> {
       stop.countDown();
       try {
@@ -166,14 +124,8 @@ final class ServeCommand implements Callable<Integer> {
           : " (confidential: client_secret_basic or client_secret_post with the secret given; client_credentials allowed)");
     }
     if (p == Profile.CODE_1002) out.printf("  client credential: %s%n", s.clientCredential());
-    boolean rotates = rotation.equals("on") && p != Profile.PUT_BEARER; // put-bearer's refresh returns an access token only
-    out.printf("  access tokens live %d s, refresh tokens %d s, %s, grace %d s%n", accessTtl, refreshTtl,
-        rotates ? "rotation on with reuse detection" : p == Profile.PUT_BEARER ? "no rotation (this dialect keeps the"
-            + " refresh token)" : "rotation off", grace);
-    out.printf("  faults: %s%n", s.faults().describeRules());
-    out.printf("  admin: GET %s (counters), GET|POST|DELETE %s, POST %s, POST %s%n",
-        s.baseUri().resolve("/_admin/counters"), s.baseUri().resolve("/_admin/faults"),
-        s.baseUri().resolve("/_admin/expire"), s.baseUri().resolve("/_admin/reset"));
+    out.printf("  access tokens live %d s, refresh tokens %d s, rotation %s%s, grace %d s, refresh failure rate %s%n",
+        accessTtl, refreshTtl, rotation, rotation.equals("on") ? " with reuse detection" : "", grace, failRefresh);
     out.println();
     String json = "-H 'Content-Type: application/json' -d '{\"username\":\"" + s.username()
         + "\",\"password\":\"" + s.password() + "\"}'";

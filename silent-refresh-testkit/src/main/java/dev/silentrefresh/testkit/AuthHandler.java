@@ -26,12 +26,10 @@ final class AuthHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(AuthHandler.class);
 
   private final AuthLogic logic;
-  private final AdminEndpoint admin;
 
-  AuthHandler(AuthLogic logic, AdminEndpoint admin) {
+  AuthHandler(AuthLogic logic) {
     super(InvocationType.BLOCKING);
     this.logic = logic;
-    this.admin = admin;
   }
 
   @Override
@@ -57,7 +55,6 @@ final class AuthHandler extends Handler.Abstract {
     if (body.length > MAX_BODY) return tooLarge(in, -1);
     HttpCall call = new HttpCall(request.getMethod(), Request.getPathInContext(request),
         request.getHttpURI().getQuery(), headers::get, body);
-    if (!"OPTIONS".equals(call.method) && AdminEndpoint.handles(call)) return admin.answer(call);
     return logic.handle(call);
   }
 
@@ -80,15 +77,7 @@ final class AuthHandler extends Handler.Abstract {
   private static void write(Request request, Response response, Reply reply, Callback callback) {
     if (reply.disconnect) {
       // not a byte of a response: close the socket, then end the exchange (Jetty cannot write to it any more)
-      org.eclipse.jetty.io.EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-      if (reply.reset && endPoint.getTransport() instanceof java.nio.channels.SocketChannel) {
-        try { // linger 0: the close sends a TCP RST, the client sees "connection reset"
-          ((java.nio.channels.SocketChannel) endPoint.getTransport()).setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
-        } catch (IOException | RuntimeException e) {
-          LOG.debug("could not set SO_LINGER 0 for a reset: {}", e.getClass().getName());
-        }
-      }
-      endPoint.close();
+      request.getConnectionMetaData().getConnection().getEndPoint().close();
       callback.failed(new EofException("reply dropped by an injected fault"));
       return;
     }

@@ -37,12 +37,10 @@ final class AuthLogic {
   private final Pauser pauser;
   private final FaultReplies faultReplies;
   private final Streams streams;
-  private final LoginThrottle throttle;
 
-  AuthLogic(LoginThrottle throttle, ServerProtocol protocol, AccessTokens accessTokens, RefreshTokenStore refreshTokens, Map<String, String> users,
+  AuthLogic(ServerProtocol protocol, AccessTokens accessTokens, RefreshTokenStore refreshTokens, Map<String, String> users,
       Clock clock, Map<Endpoint, Duration> latency, Counters counters, Faults faults, Pauser pauser, Streams streams) {
     this.streams = streams;
-    this.throttle = throttle;
     this.protocol = protocol;
     this.accessTokens = accessTokens;
     this.refreshTokens = refreshTokens;
@@ -109,7 +107,6 @@ final class AuthLogic {
     }
     try {
       pauser.pause(latency.get(endpoint));
-      pauser.pause(faults.latency(endpoint));
       Faults.Fault fault = faults.pick(endpoint);
       if (fault != null) {
         counters.incFaultsInjected();
@@ -132,11 +129,6 @@ final class AuthLogic {
             counters.incRefreshRequestsDropped();
             faults.holdRequest();
             return Reply.disconnect();
-          case NO_ANSWER:
-            faults.holdRequest();
-            return Reply.disconnect();
-          case TOO_MANY_REQUESTS_DATE:
-            return Reply.json(429, "{\"error\":\"rate_limited\"}").withHeader("Retry-After", httpDate(clock.instant().plusSeconds(1)));
           case REJECT_TOKENS:
             counters.incRejectedRequests();
             return accessRejected(call, AccessTokens.Status.EXPIRED);
@@ -164,19 +156,9 @@ final class AuthLogic {
     if (request.rejection != null) {
       return request.rejection;
     }
-    if (!request.clientOnly) {
-      long wait = throttle.retryAfterSeconds(request.username);
-      if (wait > 0) {
-        counters.incLoginsThrottled();
-        LOG.debug("login refused: too many failed logins for that user");
-        return protocol.tooManyLogins().withHeader("Retry-After", Long.toString(wait));
-      }
-      if (!passwordMatches(request.username, request.password)) {
-        throttle.failed(request.username);
-        LOG.debug("login refused: bad credentials");
-        return protocol.badCredentials();
-      }
-      throttle.succeeded(request.username);
+    if (!request.clientOnly && !passwordMatches(request.username, request.password)) {
+      LOG.debug("login refused: bad credentials");
+      return protocol.badCredentials();
     }
     IssuedTokens issued = issue(request.username, false);
     return protocol.tokens(Endpoint.LOGIN, new ServerProtocol.TokenFields(TextNode.valueOf(issued.accessToken()),
@@ -314,12 +296,6 @@ final class AuthLogic {
         streams.ended(normally);
       }
     });
-  }
-
-  /** An IMF-fixdate (RFC 9110 §5.6.7), e.g. {@code Sat, 05 Dec 2026 12:00:01 GMT}. */
-  static String httpDate(Instant at) {
-    return java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH)
-        .format(at.atZone(java.time.ZoneOffset.UTC));
   }
 
   private static Reply badRequest(String message) {

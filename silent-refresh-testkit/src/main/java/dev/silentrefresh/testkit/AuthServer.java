@@ -52,7 +52,7 @@ public final class AuthServer implements AutoCloseable {
         b.sessionMax, counters);
     ServerProtocol protocol = ServerProtocol.of(profile, b.clientId, b.clientSecret, b.clientCredential);
     Map<String, String> users = b.users.isEmpty() ? Map.of("demo", "demo-password") : Map.copyOf(b.users);
-    this.logic = new AuthLogic(new LoginThrottle(b.maxFailedLogins, b.failedLoginWindow, b.clock), protocol, accessTokens, refreshTokens, users, b.clock, new EnumMap<>(b.latency),
+    this.logic = new AuthLogic(protocol, accessTokens, refreshTokens, users, b.clock, new EnumMap<>(b.latency),
         counters, faults, pauser, streams);
 
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
@@ -66,7 +66,7 @@ public final class AuthServer implements AutoCloseable {
     connector.setPort(b.port);
     connector.setAcceptQueueSize(1024); // clients open hundreds of connections at once
     server.addConnector(connector);
-    server.setHandler(new AuthHandler(logic, new AdminEndpoint(counters, faults, this::expireAccessTokens, this::reset)));
+    server.setHandler(new AuthHandler(logic));
     server.setErrorHandler(new AuthHandler.JsonErrors());
     // no graceful phase: it would wait for clients' idle keep-alive connections; busy threads get 1 s
     server.setStopTimeout(0);
@@ -272,8 +272,6 @@ public final class AuthServer implements AutoCloseable {
     private String clientCredential = "demo-app-credential";
     private String clientSecret;
     private final Map<Endpoint, Duration> latency = new EnumMap<>(Endpoint.class);
-    private int maxFailedLogins = 5;
-    private Duration failedLoginWindow = Duration.ofMinutes(1);
 
     private Builder(Profile profile) {
       this.profile = Objects.requireNonNull(profile, "profile");
@@ -383,21 +381,6 @@ public final class AuthServer implements AutoCloseable {
       return this;
     }
 
-    /**
-     * Throttles password guessing: after {@code maxFailures} failed logins of one username within {@code window}
-     * (on the server's clock), every login of that username is answered 429 with {@code Retry-After} until the
-     * window that began with the first failure has passed (default 5 per minute; 0 switches it off). A successful
-     * login clears the count; other usernames are not affected. Counted in {@link Counters#loginsThrottled()}.
-     */
-    public Builder loginThrottle(int maxFailures, Duration window) {
-      if (maxFailures < 0) throw new IllegalArgumentException("maxFailures must not be negative");
-      Objects.requireNonNull(window, "window");
-      if (window.isNegative() || window.isZero()) throw new IllegalArgumentException("window must be positive");
-      this.maxFailedLogins = maxFailures;
-      this.failedLoginWindow = window;
-      return this;
-    }
-
     /** How long the server waits before answering {@code endpoint} (default zero). */
     public Builder latency(Endpoint endpoint, Duration latency) {
       Objects.requireNonNull(endpoint, "endpoint");
@@ -434,8 +417,6 @@ public final class AuthServer implements AutoCloseable {
       b.clientCredential = clientCredential;
       b.clientSecret = clientSecret;
       b.latency.putAll(latency);
-      b.maxFailedLogins = maxFailedLogins;
-      b.failedLoginWindow = failedLoginWindow;
       return b;
     }
 

@@ -24,7 +24,6 @@ public final class Counters {
   private final AtomicLong faultsInjected = new AtomicLong();
   private final AtomicLong refreshRepliesDropped = new AtomicLong();
   private final AtomicLong refreshRequestsDropped = new AtomicLong();
-  private final AtomicLong loginsThrottled = new AtomicLong();
 
   Counters() {
   }
@@ -128,7 +127,6 @@ public final class Counters {
     m.put("faultsInjected", faultsInjected());
     m.put("refreshRepliesDropped", refreshRepliesDropped());
     m.put("refreshRequestsDropped", refreshRequestsDropped());
-    m.put("loginsThrottled", loginsThrottled());
     return m;
   }
 
@@ -191,15 +189,6 @@ public final class Counters {
     } while (now > peak && !peakConcurrentRefreshes.compareAndSet(peak, now));
   }
 
-  /** Logins refused because their username failed too often of late ({@link AuthServer.Builder#loginThrottle}). */
-  public long loginsThrottled() {
-    return loginsThrottled.get();
-  }
-
-  void incLoginsThrottled() {
-    loginsThrottled.incrementAndGet();
-  }
-
   void refreshFinished() {
     refreshesInFlight.decrementAndGet();
   }
@@ -207,7 +196,7 @@ public final class Counters {
   void reset() {
     for (AtomicLong c : new AtomicLong[] {loginCalls, refreshCalls, refreshSucceeded, refreshRejected,
         reuseDetected, familiesRevoked, apiRequests, apiSucceeded, rejectedRequests, faultsInjected,
-        refreshRepliesDropped, refreshRequestsDropped, loginsThrottled}) {
+        refreshRepliesDropped, refreshRequestsDropped}) {
       c.set(0);
     }
     // refreshes still in flight stay counted, so the peak restarts from them

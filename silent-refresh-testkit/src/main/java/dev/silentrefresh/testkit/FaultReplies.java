@@ -46,10 +46,6 @@ final class FaultReplies {
         return Reply.of(200, Reply.JSON, Huge.BODY);
       case NOT_JSON:
         return Reply.of(200, "text/plain", "OK".getBytes(StandardCharsets.UTF_8));
-      case TOO_MANY_REQUESTS:
-        return Reply.json(429, "{\"error\":\"rate_limited\"}").withHeader("Retry-After", "1");
-      case CONNECTION_RESET:
-        return Reply.reset();
       default:
         throw new IllegalArgumentException(fault + " does not replace the reply");
     }

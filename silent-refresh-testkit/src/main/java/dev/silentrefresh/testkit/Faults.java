@@ -67,18 +67,6 @@ public final class Faults {
     HANG_AFTER_COMMIT,
     /** API only: treat every access token, even a fresh one, as expired (the profile's expired reply). */
     REJECT_TOKENS,
-    /** 429 with {@code Retry-After: 1} (delta-seconds), {@code {"error":"rate_limited"}}. */
-    TOO_MANY_REQUESTS,
-    /** 429 with {@code Retry-After} as an HTTP-date one second ahead of the server's clock. */
-    TOO_MANY_REQUESTS_DATE,
-    /** No reply: the connection is reset (TCP RST) as soon as the request is read; the client sees "connection reset". */
-    CONNECTION_RESET,
-    /**
-     * Accept the request and never answer: hold it until {@link Faults#releaseHeldRequests()}, the server closes, or
-     * {@link Faults#delay(Duration)} (default 30 s) passes, then close the connection without a response. Nothing is
-     * decided (no login, no rotation). A client with a shorter timeout sees its own timeout. Any endpoint.
-     */
-    NO_ANSWER,
     /**
      * REFRESH only: hold the request as it arrives, before anything is decided, until
      * {@link Faults#releaseHeldRequests()}, the server closes, or {@link Faults#delay(Duration)} (default 30 s)
@@ -94,29 +82,11 @@ public final class Faults {
   private Duration delay = DEFAULT_DELAY;
   private final Hold heldReplies = new Hold();
   private final Hold heldRequests = new Hold();
-  private final Map<Endpoint, Duration> latency = new EnumMap<>(Endpoint.class);
 
   Faults() {
     for (Endpoint e : Endpoint.values()) {
       rules.put(e, new ArrayList<>());
     }
-  }
-
-  /**
-   * Every request to {@code endpoint} waits {@code latency} before it is answered (added to the server's own
-   * {@link AuthServer.Builder#latency}); {@link Duration#ZERO} takes it away. Cleared by {@link #clear()}.
-   */
-  public synchronized Faults latency(Endpoint endpoint, Duration latency) {
-    Objects.requireNonNull(endpoint, "endpoint");
-    if (latency == null || latency.isNegative()) throw new IllegalArgumentException("latency must be zero or more");
-    if (latency.isZero()) this.latency.remove(endpoint);
-    else this.latency.put(endpoint, latency);
-    return this;
-  }
-
-  /** The added latency of {@code endpoint} ({@link Duration#ZERO} when none). */
-  public synchronized Duration latency(Endpoint endpoint) {
-    return latency.getOrDefault(endpoint, Duration.ZERO);
   }
 
   /** The next {@code times} requests to {@code endpoint} get {@code fault}. */
@@ -205,7 +175,6 @@ public final class Faults {
   /** Removes every rule, restores the default delay and releases held replies and held requests. */
   public synchronized void clear() {
     rules.values().forEach(List::clear);
-    latency.clear();
     delay = DEFAULT_DELAY;
     heldReplies.release();
     heldRequests.release();
@@ -259,65 +228,9 @@ public final class Faults {
     }
   }
 
-  /** A rule set of no server: to check rules (their endpoint and fault) before a server exists. */
-  public static Faults detached() {
-    return new Faults();
-  }
-
-  /** The rules and added latencies in a line, e.g. {@code refresh: too_many_requests rate 0.2; api latency 300 ms}. */
-  public synchronized String describeRules() {
-    List<String> parts = new ArrayList<>();
-    rules.forEach((e, rs) -> {
-      for (Rule r : rs) parts.add(e.name().toLowerCase(java.util.Locale.ROOT) + ": " + r.toString().toLowerCase(java.util.Locale.ROOT));
-    });
-    latency.forEach((e, d) -> parts.add(e.name().toLowerCase(java.util.Locale.ROOT) + " latency " + d.toMillis() + " ms"));
-    return parts.isEmpty() ? "none" : String.join("; ", parts);
-  }
-
-  /** Takes {@code other}'s rules, added latencies and delay in place of this one's (held requests are released). */
-  void replaceWith(Faults other) {
-    Map<Endpoint, List<Rule>> rulesCopy = new EnumMap<>(Endpoint.class);
-    Map<Endpoint, Duration> latencyCopy = new EnumMap<>(Endpoint.class);
-    Duration delayCopy;
-    synchronized (other) {
-      other.rules.forEach((e, rs) -> rulesCopy.put(e, new ArrayList<>(rs)));
-      latencyCopy.putAll(other.latency);
-      delayCopy = other.delay;
-    }
-    synchronized (this) {
-      clear();
-      rulesCopy.forEach((e, rs) -> rules.get(e).addAll(rs));
-      latency.putAll(latencyCopy);
-      delay = delayCopy;
-    }
-  }
-
-  /** The rules, added latencies and delay as plain data, for the admin endpoint's JSON. */
-  synchronized Map<String, Object> describe() {
-    Map<String, Object> out = new java.util.LinkedHashMap<>();
-    List<Map<String, Object>> list = new ArrayList<>();
-    rules.forEach((endpoint, rs) -> {
-      for (Rule r : rs) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("endpoint", endpoint.name().toLowerCase(java.util.Locale.ROOT));
-        m.put("fault", r.fault.name().toLowerCase(java.util.Locale.ROOT));
-        if (r.remaining > 0) m.put("times", r.remaining);
-        else if (r.rate >= 1.0) m.put("always", true);
-        else m.put("rate", r.rate);
-        list.add(m);
-      }
-    });
-    out.put("rules", list);
-    Map<String, Long> lat = new java.util.LinkedHashMap<>();
-    latency.forEach((e, d) -> lat.put(e.name().toLowerCase(java.util.Locale.ROOT), d.toMillis()));
-    out.put("latencyMillis", lat);
-    out.put("delayMillis", delay.toMillis());
-    return out;
-  }
-
   @Override
   public synchronized String toString() {
-    return "Faults" + rules + " latency=" + latency + " delay=" + delay;
+    return "Faults" + rules + " delay=" + delay;
   }
 
   private static final class Rule {

@@ -165,11 +165,6 @@ final class OAuth2Protocol extends ServerProtocol {
   }
 
   @Override
-  Reply tooManyLogins() {
-    return error(429, "invalid_request", "too many failed logins; try again later");
-  }
-
-  @Override
   Reply malformed() {
     return error(400, "invalid_request", "malformed request body");
   }

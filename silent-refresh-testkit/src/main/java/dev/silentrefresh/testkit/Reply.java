@@ -27,8 +27,7 @@ final class Reply {
     void sendHeaders() throws IOException;
   }
 
-  private static final Reply DISCONNECT = new Reply(0, null, new byte[0], Map.of(), null, true, false);
-  private static final Reply RESET = new Reply(0, null, new byte[0], Map.of(), null, true, true);
+  private static final Reply DISCONNECT = new Reply(0, null, new byte[0], Map.of(), null, true);
 
   final int status;
   final String contentType; // null: no body
@@ -36,12 +35,9 @@ final class Reply {
   final Map<String, String> headers;
   final Streamer streamer; // non-null: a streamed body of contentType
   final boolean disconnect;
-  /** With {@link #disconnect}: close with a TCP reset (RST) instead of an orderly close (FIN). */
-  final boolean reset;
 
   private Reply(int status, String contentType, byte[] body, Map<String, String> headers, Streamer streamer,
-      boolean disconnect, boolean reset) {
-    this.reset = reset;
+      boolean disconnect) {
     this.status = status;
     this.contentType = contentType;
     this.body = body;
@@ -55,21 +51,16 @@ final class Reply {
   }
 
   static Reply of(int status, String contentType, byte[] body) {
-    return new Reply(status, contentType, body, Map.of(), null, false, false);
+    return new Reply(status, contentType, body, Map.of(), null, false);
   }
 
   static Reply empty(int status) {
-    return new Reply(status, null, new byte[0], Map.of(), null, false, false);
+    return new Reply(status, null, new byte[0], Map.of(), null, false);
   }
 
   /** A chunked body of {@code contentType} written by {@code streamer}. */
   static Reply stream(int status, String contentType, Streamer streamer) {
-    return new Reply(status, contentType, new byte[0], Map.of(), streamer, false, false);
-  }
-
-  /** No reply: the connection is reset (TCP RST), as a crashed proxy or a killed server would do. */
-  static Reply reset() {
-    return RESET;
+    return new Reply(status, contentType, new byte[0], Map.of(), streamer, false);
   }
 
   /** No reply: the connection is closed without sending anything. */
@@ -80,14 +71,14 @@ final class Reply {
   Reply withHeader(String name, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
-    return new Reply(status, contentType, body, Map.copyOf(h), streamer, disconnect, reset);
+    return new Reply(status, contentType, body, Map.copyOf(h), streamer, disconnect);
   }
 
   /** The same reply with the body cut to its first half (Content-Length follows the cut body). */
   Reply truncated() {
     byte[] half = new byte[body.length / 2];
     System.arraycopy(body, 0, half, 0, half.length);
-    return new Reply(status, contentType, half, headers, streamer, disconnect, reset);
+    return new Reply(status, contentType, half, headers, streamer, disconnect);
   }
 
   /** This whole-body reply as a one-line ndjson stream: same status and headers, the body as its only line. */
@@ -101,6 +92,6 @@ final class Reply {
     return new Reply(status, NDJSON, new byte[0], headers, out -> {
       out.line(line);
       afterLine.run();
-    }, false, false);
+    }, false);
   }
 }

@@ -140,11 +140,6 @@ abstract class ServerProtocol {
     return Reply.json(401, "{\"code\":401,\"message\":\"bad credentials\"}");
   }
 
-  /** 429: too many failed logins for the user of late; the caller adds {@code Retry-After}. */
-  Reply tooManyLogins() {
-    return Reply.json(429, "{\"code\":429,\"message\":\"too many failed logins; try again later\"}");
-  }
-
   Reply malformed() {
     return Reply.json(400, "{\"code\":400,\"message\":\"malformed request body\"}");
   }

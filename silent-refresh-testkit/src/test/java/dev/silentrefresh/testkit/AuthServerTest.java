@@ -108,7 +108,7 @@ class AuthServerTest extends ServerTestBase {
     Map<String, Long> snap = s.counters().snapshot();
     assertThat(snap.keySet()).containsExactly("loginCalls", "refreshCalls", "refreshSucceeded", "refreshRejected",
         "peakConcurrentRefreshes", "reuseDetected", "familiesRevoked", "apiRequests", "apiSucceeded",
-        "rejectedRequests", "faultsInjected", "refreshRepliesDropped", "refreshRequestsDropped", "loginsThrottled");
+        "rejectedRequests", "faultsInjected", "refreshRepliesDropped", "refreshRequestsDropped");
   }
 
   @Test
