@@ -158,9 +158,13 @@ public final class FaultRule {
             + " nor a duration (200ms, 30s, 2m, 1h)");
       }
     }
-    FaultRule rule = times != null ? next(endpoint, fault, times)
-        : rate != null ? rate(endpoint, fault, rate) : always(endpoint, fault);
-    return setting == null ? rule : rule.withSetting(setting);
+    try {
+      FaultRule rule = times != null ? next(endpoint, fault, times)
+          : rate != null ? rate(endpoint, fault, rate) : always(endpoint, fault);
+      return setting == null ? rule : rule.withSetting(setting);
+    } catch (IllegalArgumentException e) {
+      throw bad(text, e.getMessage());
+    }
   }
 
   /** The endpoint the rule is set on. */
