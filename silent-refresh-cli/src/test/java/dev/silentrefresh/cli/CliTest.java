@@ -222,7 +222,7 @@ class CliTest {
     JsonNode counters = JSON.readTree(http.send(HttpRequest.newBuilder(admin.resolve("counters")).build(),
         HttpResponse.BodyHandlers.ofString()).body());
     java.util.Map<String, Long> overHttp = new java.util.LinkedHashMap<>();
-    counters.fields().forEachRemaining(f -> overHttp.put(f.getKey(), f.getValue().asLong()));
+    counters.properties().forEach(f -> overHttp.put(f.getKey(), f.getValue().asLong()));
     assertThat(overHttp).isEqualTo(serve.server.counters().snapshot()).containsEntry("apiRequests", 2L)
         .containsEntry("faultsInjected", 2L);
     serve.stop.countDown();
