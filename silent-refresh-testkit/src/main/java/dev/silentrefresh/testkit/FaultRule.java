@@ -3,6 +3,7 @@ package dev.silentrefresh.testkit;
 import dev.silentrefresh.testkit.Faults.Fault;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -86,13 +87,14 @@ public final class FaultRule {
   }
 
   /**
-   * This rule with a duration: how long {@link Fault#LATENCY} and {@link Fault#DELAY} wait, the longest a HANG_*
-   * fault holds, or what {@code Retry-After} says (whole seconds, rounded up).
+   * This rule with a duration, to the millisecond: how long {@link Fault#LATENCY} and {@link Fault#DELAY} wait, the
+   * longest a HANG_* fault holds, or what {@code Retry-After} says (whole seconds, rounded up).
    *
    * @throws IllegalArgumentException when the fault takes no duration, or it is negative
    */
   public FaultRule withSetting(Duration setting) {
-    return new FaultRule(endpoint, fault, times, rate, Objects.requireNonNull(setting, "setting"));
+    Objects.requireNonNull(setting, "setting");
+    return new FaultRule(endpoint, fault, times, rate, setting.truncatedTo(ChronoUnit.MILLIS));
   }
 
   FaultRule withTimes(int remaining) {

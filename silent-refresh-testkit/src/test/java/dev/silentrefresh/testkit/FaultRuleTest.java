@@ -52,6 +52,9 @@ class FaultRuleTest {
     assertThat(FaultRule.parse("refresh=server_error:10%")).hasToString("refresh=server_error:0.1");
     assertThat(FaultRule.parse("api=latency:200ms:x2")).hasToString("api=latency:200ms:x2");
     assertThat(FaultRule.parse("login=too_many_requests_date:120s")).hasToString("login=too_many_requests_date:120s");
+    FaultRule fine = FaultRule.always(Endpoint.API, Fault.LATENCY).withSetting(Duration.ofNanos(1_500_000));
+    assertThat(fine.setting()).isEqualTo(Duration.ofMillis(1)); // to the millisecond, so the text reads back equal
+    assertThat(FaultRule.parse(fine.toString())).isEqualTo(fine);
   }
 
   @ParameterizedTest
