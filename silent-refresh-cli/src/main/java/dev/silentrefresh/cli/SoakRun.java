@@ -120,8 +120,8 @@ final class SoakRun {
             break;
           }
           plan.count(counters.faultsInjected(), injected);
-          if (refreshesFailed.get() > failedBefore && plan.size() < TRIES) {
-            problems.add("a refresh failed at expiry " + e + " though only " + plan.size() + " of its "
+          if (refreshesFailed.get() > failedBefore && plan.faultedTries() < TRIES) {
+            problems.add("a refresh failed at expiry " + e + " though only " + plan.faultedTries() + " of its "
                 + TRIES + " tries were faulted " + plan);
           }
           absorbed = e;
