@@ -26,14 +26,17 @@ final class AuthHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(AuthHandler.class);
 
   private final AuthLogic logic;
+  private final CorsPolicy cors;
 
-  AuthHandler(AuthLogic logic) {
+  AuthHandler(AuthLogic logic, CorsPolicy cors) {
     super(InvocationType.BLOCKING);
     this.logic = logic;
+    this.cors = cors;
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    addCors(cors, request, response);
     Reply reply;
     try {
       reply = answer(request);
@@ -83,7 +86,6 @@ final class AuthHandler extends Handler.Abstract {
     }
     response.setStatus(reply.status);
     HttpFields.Mutable h = response.getHeaders();
-    addCors(h);
     reply.headers.forEach(h::put);
     if (reply.contentType == null) {
       callback.succeeded();
@@ -127,16 +129,19 @@ final class AuthHandler extends Handler.Abstract {
     }
   }
 
-  static void addCors(HttpFields.Mutable h) {
-    h.put("Access-Control-Allow-Origin", "*");
-    h.put("Access-Control-Allow-Headers", "Authorization, X-Token, token, Content-Type");
-    h.put("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
-    h.put("Access-Control-Expose-Headers", "WWW-Authenticate");
+  /** The CORS headers for {@code request}'s origin, put first: a reply's own headers may replace them. */
+  static void addCors(CorsPolicy cors, Request request, Response response) {
+    HttpFields headers = request.getHeaders();
+    boolean preflight = "OPTIONS".equals(request.getMethod()) && headers.contains("Access-Control-Request-Method");
+    cors.addTo(response.getHeaders(), headers.get(HttpHeader.ORIGIN), preflight);
   }
 
   /** Jetty's own errors (unparseable requests and the like): JSON by default, with the CORS headers too. */
   static final class JsonErrors extends ErrorHandler {
-    JsonErrors() {
+    private final CorsPolicy cors;
+
+    JsonErrors(CorsPolicy cors) {
+      this.cors = cors;
       setDefaultResponseMimeType("application/json");
       setShowStacks(false);
       setShowCauses(false);
@@ -144,7 +149,7 @@ final class AuthHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-      addCors(response.getHeaders());
+      addCors(cors, request, response);
       return super.handle(request, response, callback);
     }
   }

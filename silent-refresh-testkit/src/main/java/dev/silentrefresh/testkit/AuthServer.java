@@ -4,8 +4,10 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,7 +49,7 @@ public final class AuthServer implements AutoCloseable {
     this.config = b;
     SecureRandom random = new SecureRandom();
     AccessTokens accessTokens = new AccessTokens(b.accessTtl, random);
-    boolean rotation = b.rotation && profile != Profile.PUT_BEARER; // PUT_BEARER's protocol keeps the token
+    boolean rotation = b.rotation && profile.rotates();
     this.refreshTokens = new RefreshTokenStore(random, b.clock, b.refreshTtl, rotation, b.reuseDetection, b.grace,
         b.sessionMax, counters);
     ServerProtocol protocol = ServerProtocol.of(profile, b.clientId, b.clientSecret, b.clientCredential);
@@ -66,8 +68,9 @@ public final class AuthServer implements AutoCloseable {
     connector.setPort(b.port);
     connector.setAcceptQueueSize(1024); // clients open hundreds of connections at once
     server.addConnector(connector);
-    server.setHandler(new AuthHandler(logic));
-    server.setErrorHandler(new AuthHandler.JsonErrors());
+    CorsPolicy cors = CorsPolicy.allowing(b.corsOrigins);
+    server.setHandler(new AuthHandler(logic, cors));
+    server.setErrorHandler(new AuthHandler.JsonErrors(cors));
     // no graceful phase: it would wait for clients' idle keep-alive connections; busy threads get 1 s
     server.setStopTimeout(0);
     threads.setStopTimeout(1000);
@@ -272,6 +275,7 @@ public final class AuthServer implements AutoCloseable {
     private String clientCredential = "demo-app-credential";
     private String clientSecret;
     private final Map<Endpoint, Duration> latency = new EnumMap<>(Endpoint.class);
+    private final List<String> corsOrigins = new ArrayList<>();
 
     private Builder(Profile profile) {
       this.profile = Objects.requireNonNull(profile, "profile");
@@ -317,7 +321,7 @@ public final class AuthServer implements AutoCloseable {
       return this;
     }
 
-    /** Whether a refresh replaces the refresh token (default true; {@link Profile#PUT_BEARER} never rotates). */
+    /** Whether a refresh replaces the refresh token (default true; ignored where {@link Profile#rotates()} is false). */
     public Builder rotation(boolean rotation) {
       this.rotation = rotation;
       return this;
@@ -381,6 +385,20 @@ public final class AuthServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Lets pages of {@code origin} ({@code scheme://host[:port]}, or {@code *} for every origin) read replies with
+     * credentials, in addition to the loopback origins ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}, any
+     * port), which are always allowed. A request from an allowed origin gets it back in
+     * {@code Access-Control-Allow-Origin} with {@code Access-Control-Allow-Credentials: true}; one from any other
+     * origin gets no {@code Access-Control-Allow-Origin}, so the browser keeps the reply from the page.
+     *
+     * @throws IllegalArgumentException when {@code origin} is not an http(s) origin without a path, nor {@code *}
+     */
+    public Builder corsOrigin(String origin) {
+      corsOrigins.add(CorsPolicy.normalize(nonEmpty(origin, "origin")));
+      return this;
+    }
+
     /** How long the server waits before answering {@code endpoint} (default zero). */
     public Builder latency(Endpoint endpoint, Duration latency) {
       Objects.requireNonNull(endpoint, "endpoint");
@@ -417,6 +435,7 @@ public final class AuthServer implements AutoCloseable {
       b.clientCredential = clientCredential;
       b.clientSecret = clientSecret;
       b.latency.putAll(latency);
+      b.corsOrigins.addAll(corsOrigins);
       return b;
     }
 
