@@ -6,6 +6,8 @@ import dev.silentrefresh.testkit.Faults;
 import dev.silentrefresh.testkit.Profile;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -15,8 +17,8 @@ import picocli.CommandLine.Option;
 /** {@code serve}: the reference auth server, standalone, for any client — an axios front end included. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Runs the reference auth server for one dialect on 127.0.0.1 until Ctrl-C, printing the demo "
-        + "user's credentials and every endpoint with an example curl line. CORS is open, so a browser front end "
-        + "can call it directly.")
+        + "user's credentials and every endpoint with an example curl line. Pages on loopback origins (and those "
+        + "given with --cors-origin) may call it from a browser, with credentials.")
 final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -47,6 +49,16 @@ final class ServeCommand implements Callable<Integer> {
           + " or client_secret_post, and allows the client_credentials grant")
   String clientSecret;
 
+  @Option(names = "--client-credential", paramLabel = "VALUE",
+      description = "code-1002 only: the client credential the renewal endpoint accepts in the body's authorization"
+          + " field (default: demo-app-credential)")
+  String clientCredential;
+
+  @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+      description = "also let pages of ORIGIN (scheme://host[:port], or * for any) call the server with credentials;"
+          + " loopback origins always may. Repeatable")
+  List<String> corsOrigins = new ArrayList<>();
+
   @Option(names = "--fail-refresh", paramLabel = "RATE", defaultValue = "0",
       description = "fraction 0..1 of refresh calls answered with HTTP 500 (default: ${DEFAULT-VALUE})")
   double failRefresh;
@@ -75,13 +87,24 @@ final class ServeCommand implements Callable<Integer> {
     if (!(failRefresh >= 0 && failRefresh <= 1)) {
       throw new CommandLine.ParameterException(cl, "--fail-refresh must be between 0 and 1, not " + failRefresh);
     }
+    if (clientCredential != null && (profile != Profile.CODE_1002 || clientCredential.isEmpty())) {
+      throw new CommandLine.ParameterException(cl, "--client-credential needs --dialect code-1002 and a non-empty value");
+    }
 
     AuthServer s;
+    AuthServer.Builder b = AuthServer.builder(profile).port(port)
+        .accessTtl(Duration.ofSeconds(accessTtl)).refreshTtl(Duration.ofSeconds(refreshTtl))
+        .rotation(rotation.equals("on")).grace(Duration.ofSeconds(grace));
+    if (clientSecret != null) b.clientSecret(clientSecret);
+    if (clientCredential != null) b.clientCredential(clientCredential);
+    for (String origin : corsOrigins) {
+      try {
+        b.corsOrigin(origin);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cl, "--cors-origin: " + e.getMessage());
+      }
+    }
     try {
-      AuthServer.Builder b = AuthServer.builder(profile).port(port)
-          .accessTtl(Duration.ofSeconds(accessTtl)).refreshTtl(Duration.ofSeconds(refreshTtl))
-          .rotation(rotation.equals("on")).grace(Duration.ofSeconds(grace));
-      if (clientSecret != null) b.clientSecret(clientSecret);
       s = b.start();
     } catch (IllegalStateException e) {
       cl.getErr().println("error: " + e.getMessage());
@@ -124,8 +147,10 @@ final class ServeCommand implements Callable<Integer> {
           : " (confidential: client_secret_basic or client_secret_post with the secret given; client_credentials allowed)");
     }
     if (p == Profile.CODE_1002) out.printf("  client credential: %s%n", s.clientCredential());
-    out.printf("  access tokens live %d s, refresh tokens %d s, rotation %s%s, grace %d s, refresh failure rate %s%n",
-        accessTtl, refreshTtl, rotation, rotation.equals("on") ? " with reuse detection" : "", grace, failRefresh);
+    out.printf("  access tokens live %d s, refresh tokens %d s, %s, refresh failure rate %s%n",
+        accessTtl, refreshTtl, rotationText(p), failRefresh);
+    out.printf("  CORS: pages on loopback origins%s may call it, with credentials%n",
+        corsOrigins.isEmpty() ? "" : " and " + String.join(", ", corsOrigins));
     out.println();
     String json = "-H 'Content-Type: application/json' -d '{\"username\":\"" + s.username()
         + "\",\"password\":\"" + s.password() + "\"}'";
@@ -166,6 +191,15 @@ final class ServeCommand implements Callable<Integer> {
     out.println();
     out.println("Press Ctrl-C to stop.");
     out.flush();
+  }
+
+  /** What the server does with refresh tokens: only where the dialect rotates them does --rotation apply. */
+  private String rotationText(Profile p) {
+    if (!p.rotates()) {
+      return "no rotation (the " + p.id() + " refresh reply carries only a new access token; --rotation and --grace"
+          + " do not apply)";
+    }
+    return rotation.equals("on") ? "rotation on with reuse detection, grace " + grace + " s" : "rotation off";
   }
 
   private static void endpoint(PrintWriter out, String name, String method, String url, String curl) {
