@@ -1,0 +1,97 @@
+package dev.silentrefresh.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run of {@code drive.mjs} (the {@code browser/} test resource) under Node: a page in headless Chromium that the
+ * test steps through. It prints one JSON line per step and reads commands on its stdin; its stderr (browser
+ * messages, tokens redacted) goes to a log file quoted in failures. A daemon thread reads its stdout.
+ */
+final class BrowserDriver implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long one step may take at most: bounds a hung browser, never paces the test. */
+  private static final long STEP_TIMEOUT_SECONDS = 45;
+  private static final String END = "\u0000end";
+
+  private final Process process;
+  private final Path log;
+  private final Writer stdin;
+  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+  private BrowserDriver(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+    this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    Thread reader = new Thread(this::readStdout, "browser-driver-stdout");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Copies {@code drive.mjs} into {@code packages} (where playwright-core is installed) and starts it on {@code page}. */
+  static BrowserDriver open(Path packages, URI page, int burst, String name) throws IOException {
+    Path script = packages.resolve("drive.mjs");
+    try (var in = BrowserDriver.class.getResourceAsStream("/browser/drive.mjs")) {
+      Files.write(script, in.readAllBytes());
+    }
+    Path log = packages.resolve("driver-" + name + ".log");
+    ProcessBuilder node = new ProcessBuilder(BrowserRig.onPath("node").toString(), script.toString(), page.toString(),
+        String.valueOf(burst)).directory(packages.toFile()).redirectError(log.toFile());
+    node.environment().put("CHROMIUM", BrowserRig.CHROMIUM);
+    return new BrowserDriver(node.start(), log);
+  }
+
+  /** The next step's report, which must be {@code event}. */
+  JsonNode next(String event) throws Exception {
+    String line = lines.poll(STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    if (line == null || line.equals(END)) {
+      throw new AssertionError((line == null ? "no '" + event + "' from the browser within " + STEP_TIMEOUT_SECONDS
+          + " s" : "the browser driver ended before '" + event + "'") + "; its log:\n" + BrowserRig.tail(log));
+    }
+    JsonNode report = JSON.readTree(line);
+    if (!event.equals(report.path("event").asText()) || report.has("error")) {
+      throw new AssertionError("expected '" + event + "', the page reported " + line + "; log:\n" + BrowserRig.tail(log));
+    }
+    return report;
+  }
+
+  /** Sends one command line to the driver. */
+  void send(String command) throws IOException {
+    stdin.write(command + "\n");
+    stdin.flush();
+  }
+
+  private void readStdout() {
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = out.readLine()) != null; ) lines.add(line);
+    } catch (IOException e) {
+      // the process ended: END below tells the waiting step
+    }
+    lines.add(END);
+  }
+
+  /** Ends the driver and the browser it started. */
+  @Override
+  public void close() throws InterruptedException {
+    try {
+      stdin.close();
+    } catch (IOException e) {
+      // already gone
+    }
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+  }
+}
