@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ final class BrowserDriver implements AutoCloseable {
   private BrowserDriver(Process process, Path log) {
     this.process = process;
     this.log = log;
-    this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     Thread reader = new Thread(this::readStdout, "browser-driver-stdout");
     reader.setDaemon(true);
     reader.start();
@@ -42,9 +43,7 @@ final class BrowserDriver implements AutoCloseable {
   /** Copies {@code drive.mjs} into {@code packages} (where playwright-core is installed) and starts it on {@code page}. */
   static BrowserDriver open(Path packages, URI page, int burst, String name) throws IOException {
     Path script = packages.resolve("drive.mjs");
-    try (var in = BrowserDriver.class.getResourceAsStream("/browser/drive.mjs")) {
-      Files.write(script, in.readAllBytes());
-    }
+    Files.write(script, BrowserRig.resource("/browser/drive.mjs"));
     Path log = packages.resolve("driver-" + name + ".log");
     ProcessBuilder node = new ProcessBuilder(BrowserRig.onPath("node").toString(), script.toString(), page.toString(),
         String.valueOf(burst)).directory(packages.toFile()).redirectError(log.toFile());

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +86,16 @@ final class BrowserRig {
       if (Files.isExecutable(candidate)) return candidate;
     }
     return null;
+  }
+
+  /** A test resource's bytes. */
+  static byte[] resource(String name) {
+    try (InputStream in = BrowserRig.class.getResourceAsStream(name)) {
+      if (in == null) throw new IllegalStateException("no test resource " + name);
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The last lines of a log file, for a failure message. */

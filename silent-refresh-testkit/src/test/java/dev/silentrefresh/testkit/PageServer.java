@@ -2,7 +2,6 @@ package dev.silentrefresh.testkit;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -43,12 +42,7 @@ final class PageServer implements AutoCloseable {
   /** One asset: its bytes and content type. */
   record Asset(byte[] bytes, String contentType) {
     static Asset resource(String name, String contentType) {
-      try (InputStream in = PageServer.class.getResourceAsStream(name)) {
-        if (in == null) throw new IllegalStateException("no test resource " + name);
-        return new Asset(in.readAllBytes(), contentType);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return new Asset(BrowserRig.resource(name), contentType);
     }
 
     static Asset path(Path path, String contentType) {
