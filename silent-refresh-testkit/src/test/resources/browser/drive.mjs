@@ -1,14 +1,13 @@
-// Drives one page in Debian's Chromium with playwright-core. Arguments: page URL, burst size.
-// stdout: one JSON line per step ({"event":"signedIn",...} then {"event":"burst",...}); between the two it waits
-// for the line "expired" on stdin (the test expires the tokens on the server meanwhile). Diagnostics on stderr.
+// Drives pages in one headless Debian Chromium with playwright-core, a step per line on stdin:
+//   open <page URL>   loads the page in a new tab, logs in and calls:   {"event":"signedIn",...}
+//   burst <n>         in that tab, n calls at once (after the test expired the tokens): {"event":"burst",...}, tab closed
+// One JSON line on stdout per step; browser diagnostics on stderr. Ends, closing the browser, at the end of stdin.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const [pageUrl, burst] = process.argv.slice(2);
-const stdin = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const say = (event, report) => process.stdout.write(JSON.stringify({ event, ...report }) + '\n');
 // Browser messages quote URLs: a refresh token in a path (code-50014) or a query (code-401) is never logged.
 const redact = (text) => String(text).replace(/(refreshJwt\/)[^\s'"?#]+/g, '$1<redacted>')
@@ -21,21 +20,28 @@ try {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    timeout: 30000,
+    timeout: 60000,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const page = context.pages()[0] || await context.newPage();
-  page.on('console', (m) => log(`[page ${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => log(`[page error] ${e}`));
-  page.on('requestfailed', (r) => log(`[request failed] ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
-  await page.goto(pageUrl);
-  say('signedIn', await page.evaluate(() => window.frontEnd.signInAndCall()));
-  const next = await stdin.next();
-  if (next.value !== 'expired') throw new Error(`expected "expired" on stdin, got ${next.value}`);
-  say('burst', await page.evaluate((n) => window.frontEnd.burst(n), Number(burst)));
+  let page = null;
+  for await (const line of createInterface({ input: process.stdin })) {
+    const [command, argument] = line.split(' ');
+    if (command === 'open') {
+      page = await context.newPage();
+      page.on('console', (m) => log(`[page ${m.type()}] ${m.text()}`));
+      page.on('pageerror', (e) => log(`[page error] ${e}`));
+      page.on('requestfailed', (r) => log(`[request failed] ${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
+      await page.goto(argument);
+      say('signedIn', await page.evaluate(() => window.frontEnd.signInAndCall()));
+    } else if (command === 'burst') {
+      say('burst', await page.evaluate((n) => window.frontEnd.burst(n), Number(argument)));
+      await page.close();
+    } else {
+      throw new Error(`unknown command: ${command}`);
+    }
+  }
 } finally {
   await context?.close();
   rmSync(profile, { recursive: true, force: true });
 }
-process.exit(0);

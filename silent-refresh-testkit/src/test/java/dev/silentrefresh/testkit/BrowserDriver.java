@@ -16,14 +16,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One run of {@code drive.mjs} (the {@code browser/} test resource) under Node: a page in headless Chromium that the
- * test steps through. It prints one JSON line per step and reads commands on its stdin; its stderr (browser
- * messages, tokens redacted) goes to a log file quoted in failures. A daemon thread reads its stdout.
+ * One run of {@code drive.mjs} (the {@code browser/} test resource) under Node: one headless Chromium whose pages the
+ * test steps through, a command per line on the driver's stdin ({@link #open}, {@link #burst}), a JSON report per
+ * step on its stdout. Its stderr (browser messages, tokens redacted) goes to a log file quoted in failures. A daemon
+ * thread reads its stdout; the steps are called from one test thread.
  */
 final class BrowserDriver implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** How long one step may take at most: bounds a hung browser, never paces the test. */
-  private static final long STEP_TIMEOUT_SECONDS = 45;
+  /** How long one step (the first starts the browser) may take at most: bounds a hung browser, never paces the test. */
+  private static final long STEP_TIMEOUT_SECONDS = 90;
   private static final String END = "\u0000end";
 
   private final Process process;
@@ -40,19 +41,30 @@ final class BrowserDriver implements AutoCloseable {
     reader.start();
   }
 
-  /** Copies {@code drive.mjs} into {@code packages} (where playwright-core is installed) and starts it on {@code page}. */
-  static BrowserDriver open(Path packages, URI page, int burst, String name) throws IOException {
+  /** Copies {@code drive.mjs} into {@code packages} (where playwright-core is installed) and starts it. */
+  static BrowserDriver start(Path packages) throws IOException {
     Path script = packages.resolve("drive.mjs");
     Files.write(script, BrowserRig.resource("/browser/drive.mjs"));
-    Path log = packages.resolve("driver-" + name + ".log");
-    ProcessBuilder node = new ProcessBuilder(BrowserRig.onPath("node").toString(), script.toString(), page.toString(),
-        String.valueOf(burst)).directory(packages.toFile()).redirectError(log.toFile());
+    Path log = packages.resolve("driver.log");
+    ProcessBuilder node = new ProcessBuilder(BrowserRig.onPath("node").toString(), script.toString())
+        .directory(packages.toFile()).redirectError(log.toFile());
     node.environment().put("CHROMIUM", BrowserRig.CHROMIUM);
     return new BrowserDriver(node.start(), log);
   }
 
-  /** The next step's report, which must be {@code event}. */
-  JsonNode next(String event) throws Exception {
+  /** Opens {@code page} in a new tab, where the front end logs in and calls the API; its report. */
+  JsonNode open(URI page) throws Exception {
+    send("open " + page);
+    return next("signedIn");
+  }
+
+  /** Has the open tab's front end call the API {@code calls} times at once, then closes the tab; its report. */
+  JsonNode burst(int calls) throws Exception {
+    send("burst " + calls);
+    return next("burst");
+  }
+
+  private JsonNode next(String event) throws Exception {
     String line = lines.poll(STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     if (line == null || line.equals(END)) {
       throw new AssertionError((line == null ? "no '" + event + "' from the browser within " + STEP_TIMEOUT_SECONDS
@@ -65,8 +77,7 @@ final class BrowserDriver implements AutoCloseable {
     return report;
   }
 
-  /** Sends one command line to the driver. */
-  void send(String command) throws IOException {
+  private void send(String command) throws IOException {
     stdin.write(command + "\n");
     stdin.flush();
   }
@@ -80,7 +91,7 @@ final class BrowserDriver implements AutoCloseable {
     lines.add(END);
   }
 
-  /** Ends the driver and the browser it started. */
+  /** Ends the driver, which closes the browser it started. */
   @Override
   public void close() throws InterruptedException {
     try {

@@ -32,37 +32,37 @@ class BrowserFrontEndTest {
   private static final String FRONT_END_CREDENTIAL = "front-end-app-key";
 
   private static PageServer pages;
-  private static Path packages;
+  private static BrowserDriver browser;
 
-  /** Per test, so that a skip is reported with its reason for each; installs and serves once. */
+  /** Per test, so that a skip is reported with its reason for each; installs, serves and starts the browser once. */
   @BeforeEach
-  void installAndServeThePage() throws Exception {
+  void installServeAndStartTheBrowser() throws Exception {
     BrowserRig.assumeInstalled();
-    if (pages != null) return;
-    packages = BrowserRig.npmInstall(Path.of("target", "browser-test").toAbsolutePath(), NPM_PACKAGES);
+    if (browser != null) return;
+    Path packages = BrowserRig.npmInstall(Path.of("target", "browser-test").toAbsolutePath(), NPM_PACKAGES);
     pages = PageServer.start(Map.of(
         "index.html", PageServer.Asset.resource("/browser/index.html", "text/html; charset=utf-8"),
         "front-ends.js", PageServer.Asset.resource("/browser/front-ends.js", "text/javascript"),
         "axios.min.js", PageServer.Asset.path(packages.resolve("node_modules/axios/dist/axios.min.js"), "text/javascript")));
+    browser = BrowserDriver.start(packages);
   }
 
   @AfterAll
-  static void stopThePage() {
+  static void stopTheBrowserAndThePage() throws InterruptedException {
+    if (browser != null) browser.close();
     if (pages != null) pages.close();
   }
 
   @ParameterizedTest
   @EnumSource(Profile.class)
   void anAxiosFrontEndLogsInCallsAndSurvivesExpiryWithOneRefresh(Profile p) throws Exception {
-    try (AuthServer server = AuthServer.builder(p).clientCredential(FRONT_END_CREDENTIAL).start();
-         BrowserDriver browser = BrowserDriver.open(packages, page(server), BURST, p.id())) {
-      JsonNode signedIn = browser.next("signedIn");
+    try (AuthServer server = AuthServer.builder(p).clientCredential(FRONT_END_CREDENTIAL).start()) {
+      JsonNode signedIn = browser.open(page(server));
       assertThat(signedIn.path("user").asText()).isEqualTo("Demo User");
       assertThat(server.counters().apiSucceeded()).isEqualTo(1);
 
       server.expireAccessTokens();
-      browser.send("expired");
-      JsonNode burst = browser.next("burst");
+      JsonNode burst = browser.burst(BURST);
 
       assertThat(burst.path("users")).hasSize(BURST).allSatisfy(user -> assertThat(user.asText()).isEqualTo("Demo User"));
       assertThat(burst.path("refreshes").asInt()).as("refreshes the page made").isEqualTo(1);
