@@ -30,9 +30,7 @@ final class RefreshCodec {
   RefreshRequest request(Tokens tokens) {
     String refresh = tokens.refreshToken();
     String access = tokens.accessToken();
-    URI uri = URI.create(dialect.refreshUrl()
-        .replace(Dialect.REFRESH_TOKEN, percentEncode(refresh))
-        .replace(Dialect.ACCESS_TOKEN, percentEncode(access)));
+    URI uri = URI.create(fill(dialect.refreshUrl(), percentEncode(refresh), percentEncode(access)));
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Accept", "application/json");
     for (Map.Entry<String, String> h : dialect.refreshHeaders().entrySet()) {
@@ -116,8 +114,7 @@ final class RefreshCodec {
           "the refresh endpoint answered HTTP " + status + describeError(body, previous), null));
     }
     if (body == null) {
-      String type = reply.header("Content-Type");
-      return malformed(status, "the refresh reply is not JSON (" + (type == null ? "no Content-Type" : type)
+      return malformed(status, "the refresh reply is not JSON (" + describeType(reply.header("Content-Type"))
           + ", " + reply.bodyLength() + " bytes)");
     }
     try {
@@ -142,9 +139,9 @@ final class RefreshCodec {
 
   /**
    * The reply's OAuth2-style {@code error} code, when it looks like one: a short word that quotes no
-   * token (a server may echo the refresh token there).
+   * token (a server may echo the refresh token there, or repeat a token of its reply).
    */
-  private static String describeError(JsonNode body, Tokens previous) {
+  private String describeError(JsonNode body, Tokens previous) {
     if (body == null) return "";
     JsonNode error = body.get("error");
     if (error == null || !error.isTextual() || !error.asText().matches("[A-Za-z0-9_.-]{1,40}")) return "";
@@ -152,7 +149,26 @@ final class RefreshCodec {
     if (previous != null && (mentions(code, previous.refreshToken()) || mentions(code, previous.accessToken()))) {
       return "";
     }
+    for (String pointer : new String[] {dialect.accessTokenPointer(), dialect.refreshTokenPointer()}) {
+      JsonNode token = pointer == null ? null : body.at(pointer);
+      if (token != null && token.isTextual() && mentions(code, token.asText())) return "";
+    }
     return " (error " + code + ")";
+  }
+
+  /**
+   * A reply's media type for a message: {@code text/html} or the like, parameters dropped. Only a short
+   * lowercase word on each side of the slash is shown (never long enough to be a token a server echoed
+   * there); a longer subtype shows as {@code …}.
+   */
+  static String describeType(String contentType) {
+    if (contentType == null) return "no Content-Type";
+    String type = contentType.split(";", 2)[0].trim();
+    int slash = type.indexOf('/');
+    String main = slash < 0 ? type : type.substring(0, slash);
+    if (!main.matches("[a-z]{1,20}")) return "an unreadable Content-Type";
+    String sub = slash < 0 ? "" : type.substring(slash + 1);
+    return main + "/" + (sub.matches("[a-z0-9.+-]{1,20}") ? sub : "…");
   }
 
   private static boolean mentions(String text, String token) {
@@ -201,8 +217,25 @@ final class RefreshCodec {
     return seconds;
   }
 
+  /**
+   * {@code template} with each placeholder replaced by its token, in one pass: a token that happens to
+   * contain the other placeholder's text is sent as it is.
+   */
   private static String fill(String template, String refresh, String access) {
-    return template.replace(Dialect.REFRESH_TOKEN, refresh).replace(Dialect.ACCESS_TOKEN, access);
+    StringBuilder out = new StringBuilder(template.length() + refresh.length());
+    int i = 0;
+    while (i < template.length()) {
+      if (template.startsWith(Dialect.REFRESH_TOKEN, i)) {
+        out.append(refresh);
+        i += Dialect.REFRESH_TOKEN.length();
+      } else if (template.startsWith(Dialect.ACCESS_TOKEN, i)) {
+        out.append(access);
+        i += Dialect.ACCESS_TOKEN.length();
+      } else {
+        out.append(template.charAt(i++));
+      }
+    }
+    return out.toString();
   }
 
   /**
