@@ -75,7 +75,7 @@ class RefreshReplyFuzzTest {
 
   @Test
   void aLoginReplyGivesTokensOrAnIllegalArgumentExceptionThatQuotesNoToken() {
-    Fuzz.check("login reply", 1000, t -> {
+    Fuzz.check("login reply", 500, t -> {
       Dialect dialect = HostileInput.pick(t.random, DIALECTS);
       FuzzedRefreshReply f = FuzzedRefreshReply.generate(t, dialect, previousTokens(t.random), false, MAX_BYTES);
       Tokens tokens;

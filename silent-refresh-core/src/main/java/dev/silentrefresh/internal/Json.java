@@ -1,16 +1,29 @@
 package dev.silentrefresh.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 
-/** The one Jackson mapper core uses. */
+/**
+ * The one Jackson mapper core uses. Its read limits are its own, not the JVM-wide defaults an
+ * application may loosen: replies are untrusted. Token replies are shallow, so nesting stops at 500;
+ * numbers, names and strings keep Jackson's own limits (1,000 digits, 50,000 and 20,000,000 chars).
+ */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper();
+  public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(500)
+          .maxNumberLength(1000)
+          .maxNameLength(50_000)
+          .maxStringLength(20_000_000)
+          .build())
+      .build());
 
   private Json() {}
 
