@@ -17,6 +17,10 @@ import java.util.Map;
 
 /** Turns a {@link Dialect} and the current tokens into a refresh request, and its reply into an outcome. */
 final class RefreshCodec {
+  private static final java.util.Set<String> OAUTH2_ERRORS = new java.util.HashSet<>(java.util.Arrays.asList(
+      "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type",
+      "invalid_scope", "invalid_token", "insufficient_scope", "access_denied", "server_error",
+      "temporarily_unavailable"));
   private final Dialect dialect;
   private final int maxReplyBytes;
   private final Duration timeout;
@@ -111,7 +115,7 @@ final class RefreshCodec {
     }
     if (status < 200 || status > 299) {
       return Outcome.failed(new RefreshFailedException(RefreshFailedException.Reason.UNEXPECTED_STATUS, status,
-          "the refresh endpoint answered HTTP " + status + describeError(body, previous), null));
+          "the refresh endpoint answered HTTP " + status + describeError(body), null));
     }
     if (body == null) {
       return malformed(status, "the refresh reply is not JSON (" + describeType(reply.header("Content-Type"))
@@ -138,22 +142,13 @@ final class RefreshCodec {
   }
 
   /**
-   * The reply's OAuth2-style {@code error} code, when it looks like one: a short word that quotes no
-   * token (a server may echo the refresh token there, or repeat a token of its reply).
+   * The reply's OAuth2 {@code error} code, when it is a registered one (RFC 6749 §5.2, RFC 6750 §3.1,
+   * RFC 6749 §4.1.2.1): any other text may be a token the server echoed, so it is not quoted.
    */
-  private String describeError(JsonNode body, Tokens previous) {
-    if (body == null) return "";
-    JsonNode error = body.get("error");
-    if (error == null || !error.isTextual() || !error.asText().matches("[A-Za-z0-9_.-]{1,40}")) return "";
-    String code = error.asText();
-    if (previous != null && (mentions(code, previous.refreshToken()) || mentions(code, previous.accessToken()))) {
-      return "";
-    }
-    for (String pointer : new String[] {dialect.accessTokenPointer(), dialect.refreshTokenPointer()}) {
-      JsonNode token = pointer == null ? null : body.at(pointer);
-      if (token != null && token.isTextual() && mentions(code, token.asText())) return "";
-    }
-    return " (error " + code + ")";
+  private static String describeError(JsonNode body) {
+    JsonNode error = body == null ? null : body.get("error");
+    if (error == null || !error.isTextual() || !OAUTH2_ERRORS.contains(error.asText())) return "";
+    return " (error " + error.asText() + ")";
   }
 
   /**
@@ -169,11 +164,6 @@ final class RefreshCodec {
     if (!main.matches("[a-z]{1,20}")) return "an unreadable Content-Type";
     String sub = slash < 0 ? "" : type.substring(slash + 1);
     return main + "/" + (sub.matches("[a-z0-9.+-]{1,20}") ? sub : "…");
-  }
-
-  private static boolean mentions(String text, String token) {
-    if (token == null) return false;
-    return text.contains(token) || token.contains(text) && text.length() >= 8;
   }
 
   private static Outcome malformed(int status, String message) {

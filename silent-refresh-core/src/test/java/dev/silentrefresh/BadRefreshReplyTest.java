@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * End to end over loopback HTTP: a session whose refresh endpoint answers a bad reply (no usable access
  * token, and not the dialect's "refresh token dead") of any shape, size or encoding keeps its stored
- * session exactly as it was — the same tokens at the same version — stays signed in, makes one refresh
- * call, and says nothing that quotes a token: not to the caller, not to its listeners.
+ * session exactly as it was — the same tokens at the same version — stays signed in, makes no more than
+ * one refresh call, and says nothing that quotes a token: not to the caller, not to its listeners.
  */
 class BadRefreshReplyTest {
   private static final int MAX_REPLY_BYTES = 64 * 1024;
@@ -76,7 +76,8 @@ class BadRefreshReplyTest {
       assertThat(after.tokens()).isEqualTo(before.tokens());
       assertThat(session.isSignedIn()).isTrue();
       assertThat(told).noneMatch(e -> e instanceof LoginRequiredException);
-      assertThat(endpoint.calls() - callsBefore).isEqualTo(1);
+      // at most one: a pooled connection the previous try's reply left unread may fail before the server sees the call
+      assertThat(endpoint.calls() - callsBefore).isLessThanOrEqualTo(1);
       LeakCheck.assertNoSecretIn(reply.secrets, told.toArray());
       session.release();
     });
