@@ -12,12 +12,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** Turns a {@link Dialect} and the current tokens into a refresh request, and its reply into an outcome. */
 final class RefreshCodec {
-  private static final java.util.Set<String> OAUTH2_ERRORS = new java.util.HashSet<>(java.util.Arrays.asList(
+  private static final Set<String> OAUTH2_ERRORS = new HashSet<>(Arrays.asList(
       "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type",
       "invalid_scope", "invalid_token", "insufficient_scope", "access_denied", "server_error",
       "temporarily_unavailable"));
@@ -156,7 +159,7 @@ final class RefreshCodec {
    * lowercase word on each side of the slash is shown (never long enough to be a token a server echoed
    * there); a longer subtype shows as {@code …}.
    */
-  static String describeType(String contentType) {
+  private static String describeType(String contentType) {
     if (contentType == null) return "no Content-Type";
     String type = contentType.split(";", 2)[0].trim();
     int slash = type.indexOf('/');

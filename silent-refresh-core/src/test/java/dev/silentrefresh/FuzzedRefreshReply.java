@@ -86,7 +86,8 @@ final class FuzzedRefreshReply {
   private static String tokenValue(SplittableRandom r, List<String> secrets) {
     if (r.nextInt(3) == 0) return HostileInput.scalar(r, secrets);
     String jwt = r.nextInt(8) == 0 ? HostileInput.jwt(r, HostileInput.NOW.getEpochSecond()) : "";
-    String s = jwt.length() >= 20 ? jwt : HostileInput.secret(r); // a short one could show up in any text by chance
+    // a token a session could hold: visible ASCII, and long enough never to show up in a text by chance
+    String s = jwt.length() >= 20 && jwt.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? jwt : HostileInput.secret(r);
     secrets.add(s);
     return HostileInput.quote(s);
   }
