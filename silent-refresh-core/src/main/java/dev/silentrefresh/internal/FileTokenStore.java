@@ -119,10 +119,14 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
           } catch (IOException unreadable) {
             cur = new StoredTokens(null, Math.max(1, System.currentTimeMillis()));
           }
-          version = cur.version() + 1;
+          // a version at its end (only a hand-made file has one) restarts like an unreadable file
+          version = cur.version() == Long.MAX_VALUE ? Math.max(1, System.currentTimeMillis()) + 1 : cur.version() + 1;
         } else {
           StoredTokens cur = read();
           if (cur.version() != expectedVersion) return null;
+          if (cur.version() == Long.MAX_VALUE) {
+            throw new IOException("token file " + path + " is at its last version; sign in again to replace it");
+          }
           version = cur.version() + 1;
         }
         StoredTokens written = new StoredTokens(next, version);
@@ -290,8 +294,10 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
           + " have been written by something else); sign in again to replace it");
     }
     JsonNode version = o.get("version");
-    if (!o.isObject() || version == null || !version.canConvertToLong()) {
-      throw new IOException("token file " + path + " has no numeric \"version\"; fix or delete it, or sign in again");
+    if (!o.isObject() || version == null || !version.isIntegralNumber() || !version.canConvertToLong()
+        || version.asLong() < 0) {
+      throw new IOException("token file " + path + " has no \"version\" that is a whole number from 0 to "
+          + Long.MAX_VALUE + "; fix or delete it, or sign in again");
     }
     JsonNode access = o.get("accessToken");
     if (access == null || access.isNull()) return new StoredTokens(null, version.asLong());
@@ -308,9 +314,15 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
     }
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectReader STRICT =
+      Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private JsonNode parse(byte[] bytes, String what) throws IOException {
     try {
-      return Json.parse(bytes);
+      // the whole file is one JSON value: anything after it means the file was damaged or written by something else
+      JsonNode node = STRICT.readTree(bytes);
+      if (node == null || node.isMissingNode()) throw new IOException("no JSON value");
+      return node;
     } catch (IOException e) {
       throw new IOException("token file " + path + what + " is not valid JSON (damaged or cut short); fix or delete it,"
           + " or sign in again", null);

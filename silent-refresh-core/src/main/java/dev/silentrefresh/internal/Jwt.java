@@ -36,10 +36,11 @@ public final class Jwt {
     return new Times(seconds(payload.get("exp")), seconds(payload.get("iat")));
   }
 
+  /** A claim in whole epoch seconds (a fraction dropped), or null unless it is at least 1 s and at most {@link #MAX_SECONDS}. */
   private static Long seconds(JsonNode n) {
     if (n == null || !n.isNumber()) return null;
     double v = n.asDouble();
-    if (!(v > 0) || v > MAX_SECONDS) return null;
+    if (!(v >= 1) || v > MAX_SECONDS) return null; // 0.5 would become 0: a token issued in 1970
     return (long) v;
   }
 
