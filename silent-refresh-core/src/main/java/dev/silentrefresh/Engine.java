@@ -141,8 +141,20 @@ final class Engine implements SessionCalls {
     this.loginHandler = b.loginHandler;
     this.codec = new RefreshCodec(dialect, b.maxRefreshReplyBytes, refreshTimeout);
     this.executor = b.executor;
+    if (dialect.refreshUrl().contains(Dialect.REFRESH_TOKEN)) warnRefreshTokenInUrl();
     // last: every field is set before the store can call back
     this.storeSubscription = b.store instanceof StoreChanges ? ((StoreChanges) b.store).subscribe(this::storeChanged) : null;
+  }
+
+  /**
+   * The dialect demands the refresh token in the refresh URL (its path or query): say once, for this session, what
+   * that risks. Named: the dialect and the endpoint's origin, never the URL.
+   */
+  private void warnRefreshTokenInUrl() {
+    LOG.warning("dialect " + dialect.name() + " puts the refresh token in the refresh URL (" + dialect.refreshOrigin()
+        + "): URLs are written to server access logs, proxy logs and HTTP clients' debug logs, where anyone who"
+        + " reads them can use the refresh token. Keep those logs private and the endpoint on HTTPS, or use a"
+        + " dialect that sends it in a header or the body if the backend accepts one");
   }
 
   /** Stops listening to the store's change notices (the session was dropped from a {@link TokenSessions}). */

@@ -2,8 +2,11 @@ package dev.silentrefresh;
 
 import dev.silentrefresh.internal.FileTokenStore;
 import dev.silentrefresh.internal.InMemoryTokenStore;
+import dev.silentrefresh.spi.TokenCipher;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.crypto.SecretKey;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,12 +53,36 @@ public interface TokenStore {
   }
 
   /**
-   * A store in a JSON file, readable by its owner only where the file system supports it. Writes
-   * replace the file atomically under a file lock, and it brings a {@link dev.silentrefresh.spi.RefreshLock}
-   * (an OS file lock held across each refresh), so several sessions and processes may share it and
-   * still refresh once per expiry.
+   * A store in a JSON file, owner-only (0600) where the file system has POSIX permissions (a file found readable
+   * by others is made owner-only before it is read, with one WARNING; elsewhere keep it in a directory only you
+   * can read). Writes replace the file atomically (temporary file, fsync, rename, fsync of the directory) under a
+   * file lock, and it brings a {@link dev.silentrefresh.spi.RefreshLock} (an OS file lock held across each
+   * refresh), so several sessions and processes may share it and still refresh once per expiry. A file that
+   * cannot be read is an error naming it (never an empty session); a sign-in or sign-out replaces it.
    */
   static TokenStore file(Path path) {
     return new FileTokenStore(path);
+  }
+
+  /**
+   * As {@link #file(Path)}, encrypted at rest with AES-GCM under {@code key} (AES, 128, 192 or 256 bits; from bytes:
+   * {@code new SecretKeySpec(bytes, "AES")}). Each write has a fresh random nonce; the header is authenticated, so a
+   * wrong key, a changed byte, a truncated file, and a plain file where an encrypted one is expected are each
+   * their own error.
+   *
+   * @throws IllegalArgumentException the key is not such a key
+   */
+  static TokenStore file(Path path, SecretKey key) {
+    return new FileTokenStore(path, TokenCipher.of(key));
+  }
+
+  /**
+   * As {@link #file(Path, SecretKey)} with the secret key entry {@code alias} of a loaded {@code keyStore} (a PKCS12
+   * file, the Android Keystore; {@code password} null where the store wants none).
+   *
+   * @throws IllegalArgumentException no such entry, not an AES secret key, or a wrong password
+   */
+  static TokenStore file(Path path, KeyStore keyStore, String alias, char @Nullable [] password) {
+    return new FileTokenStore(path, TokenCipher.fromKeyStore(keyStore, alias, password));
   }
 }

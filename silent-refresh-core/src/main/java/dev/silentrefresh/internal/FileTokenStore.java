@@ -6,7 +6,9 @@ import dev.silentrefresh.StoredTokens;
 import dev.silentrefresh.TokenStore;
 import dev.silentrefresh.Tokens;
 import dev.silentrefresh.spi.RefreshLock;
+import dev.silentrefresh.spi.TokenCipher;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -19,32 +21,50 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link TokenStore} in one JSON file. Writes take a lock file (between processes) and a lock per
- * path (between threads), compare the version, write a temporary file and move it over the old one
- * atomically; a reader never sees half a file. As a {@link RefreshLock} it holds a second lock file
- * ({@code <name>.refresh-lock}) across a whole refresh, so processes sharing the file refresh once.
+ * A {@link TokenStore} in one JSON file, or with a {@link TokenCipher} that JSON encrypted ({@link
+ * EncryptedTokenFile}). Writes take a lock file (between processes) and a lock per path (between threads), compare
+ * the version, write a temporary file owner-only (0600), fsync it, move it over the old one atomically and fsync
+ * the directory: a reader never sees half a file, and a crash leaves the old file or the new one (a leftover
+ * {@code <name>.tmp} is never read, and the next write replaces it). A file found readable by others is made
+ * owner-only before it is read (one WARNING); on file systems without POSIX permissions the file has what its
+ * directory gives. A file that cannot be read is an error naming the file, never an empty session, and is left
+ * as it is until {@link #overwrite} (a sign-in or sign-out) replaces it. As a {@link RefreshLock} it holds a second
+ * lock file ({@code <name>.refresh-lock}) across a whole refresh, so processes sharing the file refresh once.
  */
 public final class FileTokenStore implements TokenStore, RefreshLock {
+  private static final Logger LOG = Logger.getLogger(TokenStore.class.getName());
   private static final ConcurrentHashMap<Path, ReentrantLock> WRITE_LOCKS = new ConcurrentHashMap<>();
   /** In-JVM part of the refresh lock: a JVM may hold an OS file lock only once per file. */
   private static final ConcurrentHashMap<Path, Semaphore> REFRESH_LOCKS = new ConcurrentHashMap<>();
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
   private static final long LOCK_POLL_MILLIS = 10;
 
   private final Path path;
   private final Path lockPath;
   private final Path refreshLockPath;
+  private final @Nullable TokenCipher cipher;
 
+  /** A plain JSON file. */
   public FileTokenStore(Path path) {
+    this(path, null);
+  }
+
+  /** Encrypted with {@code cipher}; null: plain JSON. */
+  public FileTokenStore(Path path, @Nullable TokenCipher cipher) {
     if (path == null) throw new IllegalArgumentException("path is null");
+    this.cipher = cipher;
     this.path = path.toAbsolutePath().normalize();
     this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
     this.refreshLockPath = this.path.resolveSibling(this.path.getFileName() + ".refresh-lock");
@@ -55,14 +75,38 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
     return decode(readBytes());
   }
 
-  private byte[] readBytes() throws IOException {
+  private byte @Nullable [] readBytes() throws IOException {
     try {
+      keepOwnerOnly();
       return Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("token file ")) throw e;
       throw new IOException("could not read token file " + path + ": " + reason(e), e);
     }
+  }
+
+  /**
+   * A token file others may read (written by something else, or copied) is made owner-only before it is read, and
+   * said once: its tokens may have been seen. Refused when that fails (not the file's owner).
+   */
+  private void keepOwnerOnly() throws IOException {
+    Set<PosixFilePermission> now;
+    try {
+      now = Files.getPosixFilePermissions(path);
+    } catch (UnsupportedOperationException notPosix) {
+      return;
+    }
+    if (OWNER_ONLY.containsAll(now)) return;
+    try {
+      Files.setPosixFilePermissions(path, OWNER_ONLY);
+    } catch (IOException e) {
+      throw new IOException("token file " + path + " is readable by others (" + PosixFilePermissions.toString(now)
+          + ") and could not be made owner-only (" + reason(e) + "); chmod 600 it", e);
+    }
+    LOG.warning("token file " + path + " was readable by others (" + PosixFilePermissions.toString(now)
+        + "); made it owner-only (rw-------). Its tokens may have been read: sign in again if that matters");
   }
 
   @Override
@@ -86,11 +130,7 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
     ReentrantLock threadLock = WRITE_LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
     threadLock.lock();
     try {
-      try {
-        Files.createDirectories(path.getParent());
-      } catch (IOException e) {
-        throw new IOException("could not create the directory of token file " + path + ": " + reason(e), e);
-      }
+      createDirectory();
       try (FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
            FileLock ignored = channel.lock()) {
         long version;
@@ -108,15 +148,7 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
           version = cur.version() + 1;
         }
         StoredTokens written = new StoredTokens(next, version);
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        createOwnerOnly(tmp);
-        Files.write(tmp, encode(written), StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
-        try {
-          Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-        }
+        replaceFile(encode(written));
         return written;
       } catch (IOException e) {
         if (e.getMessage() != null && e.getMessage().contains(path.toString())) throw e;
@@ -134,7 +166,7 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
     if (!inJvm.tryAcquire(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS)) return null;
     FileChannel channel = null;
     try {
-      Files.createDirectories(path.getParent());
+      createDirectory();
       channel = FileChannel.open(refreshLockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       for (;;) {
         FileLock lock = channel.tryLock();
@@ -200,15 +232,59 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
     return kind + (m == null ? "" : " (" + m + ")");
   }
 
-  private static void createOwnerOnly(Path file) throws IOException {
+  private void createDirectory() throws IOException {
+    Path directory = path.getParent();
+    if (Files.isDirectory(directory)) return;
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(file);
+      try {
+        Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+      } catch (UnsupportedOperationException notPosix) {
+        Files.createDirectories(directory);
+      }
+    } catch (IOException e) {
+      throw new IOException("could not create the directory of token file " + path + ": " + reason(e), e);
     }
   }
 
-  private byte[] encode(StoredTokens s) {
+  /**
+   * Writes {@code content} to {@code <name>.tmp} (owner-only, fsynced), moves it over the file atomically and
+   * fsyncs the directory, so that the rename itself survives a power cut. Called under both write locks.
+   */
+  private void replaceFile(byte[] content) throws IOException {
+    Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp); // a write killed before its rename left it; never read
+    try (FileChannel out = openOwnerOnly(tmp)) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) out.write(buffer);
+      out.force(true);
+    }
+    try {
+      Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+    }
+    syncDirectory();
+  }
+
+  private static FileChannel openOwnerOnly(Path file) throws IOException {
+    Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    try {
+      return FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    } catch (UnsupportedOperationException notPosix) {
+      return FileChannel.open(file, options);
+    }
+  }
+
+  /** Where a directory can be opened (not on Windows), fsyncs it: the rename is then on disk too. */
+  private void syncDirectory() {
+    try (FileChannel directory = FileChannel.open(path.getParent(), StandardOpenOption.READ)) {
+      directory.force(true);
+    } catch (IOException | UnsupportedOperationException notSupported) {
+      // the file system cannot sync a directory; the file's own fsync stands
+    }
+  }
+
+  private byte[] encode(StoredTokens s) throws IOException {
     ObjectNode o = Json.object();
     o.put("version", s.version());
     Tokens t = s.tokens();
@@ -218,16 +294,27 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
       if (t.expiresAt() != null) o.put("expiresAt", t.expiresAt().toString());
       if (t.refreshExpiresAt() != null) o.put("refreshExpiresAt", t.refreshExpiresAt().toString());
     }
-    return Json.write(o);
+    byte[] json = Json.write(o);
+    return cipher == null ? json : EncryptedTokenFile.seal(json, cipher);
   }
 
-  private StoredTokens decode(byte[] bytes) throws IOException {
-    if (bytes == null) return StoredTokens.empty();
+  private StoredTokens decode(byte @Nullable [] stored) throws IOException {
+    if (stored == null) return StoredTokens.empty();
+    byte[] bytes;
+    if (cipher != null && stored.length == 0) {
+      bytes = EncryptedTokenFile.open(stored, cipher, path); // an empty file: truncated
+    } else if (EncryptedTokenFile.looksEncrypted(stored)) {
+      if (cipher == null) throw EncryptedTokenFile.encryptedWithoutKey(path);
+      bytes = EncryptedTokenFile.open(stored, cipher, path);
+    } else {
+      if (cipher != null) throw EncryptedTokenFile.plaintextWithKey(path, stored);
+      bytes = stored;
+    }
     JsonNode o;
     try {
       o = Json.parse(bytes);
     } catch (IOException e) {
-      throw new IOException("token file " + path + " is not valid JSON; fix or delete it, or sign in again", null);
+      throw new IOException("token file " + path + " is not valid JSON (truncated?); fix or delete it, or sign in again", null);
     }
     JsonNode version = o.get("version");
     if (!o.isObject() || version == null || !version.canConvertToLong()) {
@@ -267,6 +354,6 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
 
   @Override
   public String toString() {
-    return "FileTokenStore{" + path + '}';
+    return "FileTokenStore{" + path + (cipher == null ? "" : ", encrypted") + '}';
   }
 }
