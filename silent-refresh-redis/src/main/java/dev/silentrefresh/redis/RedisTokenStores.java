@@ -10,6 +10,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import dev.silentrefresh.spi.TokenCipher;
 import javax.crypto.SecretKey;
 import org.jspecify.annotations.Nullable;
 
@@ -135,7 +136,7 @@ public final class RedisTokenStores implements AutoCloseable {
     Duration commandTimeout = Duration.ofSeconds(5);
     boolean localFallback = true;
     String keyPrefix = "silent-refresh:";
-    @Nullable SecretKey encryptionKey;
+    @Nullable TokenCipher encryption;
     Duration lease = Duration.ofSeconds(60);
     Duration pollInterval = Duration.ofMillis(200);
 
@@ -157,14 +158,7 @@ public final class RedisTokenStores implements AutoCloseable {
 
     /** Encrypts the tokens at rest with AES-GCM under {@code key} (AES, 128, 192 or 256 bits). */
     public Builder encryptionKey(SecretKey key) {
-      if (key == null || !"AES".equalsIgnoreCase(key.getAlgorithm()) || key.getEncoded() == null) {
-        throw new IllegalArgumentException("encryptionKey must be an AES key");
-      }
-      int bits = key.getEncoded().length * 8;
-      if (bits != 128 && bits != 192 && bits != 256) {
-        throw new IllegalArgumentException("encryptionKey must have 128, 192 or 256 bits, not " + bits);
-      }
-      this.encryptionKey = key;
+      this.encryption = TokenCipher.of(key);
       return this;
     }
 

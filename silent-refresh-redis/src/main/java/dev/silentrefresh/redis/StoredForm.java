@@ -4,17 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.silentrefresh.Tokens;
+import dev.silentrefresh.spi.TokenCipher;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,15 +21,15 @@ import org.jspecify.annotations.Nullable;
 final class StoredForm {
   static final String FORMAT = "silent-refresh.tokens/1";
   private static final String SEALED = "enc:v1:";
-  private static final int NONCE_BYTES = 12;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String redisKey;
-  private final @Nullable SecretKey key;
+  private final byte[] boundTo;
+  private final @Nullable TokenCipher key;
 
-  StoredForm(String redisKey, @Nullable SecretKey key) {
+  StoredForm(String redisKey, @Nullable TokenCipher key) {
     this.redisKey = redisKey;
+    this.boundTo = redisKey.getBytes(StandardCharsets.UTF_8);
     this.key = key;
   }
 
@@ -46,7 +41,7 @@ final class StoredForm {
     if (tokens.expiresAt() != null) node.put("expiresAt", tokens.expiresAt().toString());
     if (tokens.refreshExpiresAt() != null) node.put("refreshExpiresAt", tokens.refreshExpiresAt().toString());
     byte[] plain = JSON.writeValueAsBytes(node);
-    return key == null ? new String(plain, StandardCharsets.UTF_8) : seal(plain);
+    return key == null ? new String(plain, StandardCharsets.UTF_8) : seal(plain, key);
   }
 
   Tokens read(String stored) throws IOException {
@@ -55,7 +50,7 @@ final class StoredForm {
       if (key == null) {
         throw new IOException("the session at Redis key " + redisKey + " is encrypted; configure its encryption key");
       }
-      plain = open(stored.substring(SEALED.length()));
+      plain = open(stored.substring(SEALED.length()), key);
     } else {
       if (key != null) {
         throw new IOException("the session at Redis key " + redisKey + " is not encrypted, but an encryption key is"
@@ -85,41 +80,31 @@ final class StoredForm {
     }
   }
 
-  private String seal(byte[] plain) throws IOException {
-    byte[] nonce = new byte[NONCE_BYTES];
-    RANDOM.nextBytes(nonce);
+  private String seal(byte[] plain, TokenCipher cipher) throws IOException {
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-      cipher.updateAAD(redisKey.getBytes(StandardCharsets.UTF_8));
-      byte[] sealed = cipher.doFinal(plain);
-      return SEALED + Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
-          .put(nonce).put(sealed).array());
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot encrypt the session for Redis key " + redisKey + ": " + e.getClass().getSimpleName(), e);
+      return SEALED + Base64.getEncoder().encodeToString(cipher.seal(plain, boundTo));
+    } catch (IOException e) {
+      throw new IOException("cannot encrypt the session for Redis key " + redisKey + ": " + e.getMessage(), e);
     }
   }
 
-  private byte[] open(String base64) throws IOException {
+  private byte[] open(String base64, TokenCipher cipher) throws IOException {
     byte[] all;
     try {
       all = Base64.getDecoder().decode(base64);
     } catch (IllegalArgumentException e) {
       throw new IOException("the encrypted session at Redis key " + redisKey + " is damaged (not base64)");
     }
-    if (all.length < NONCE_BYTES + 16) {
+    if (all.length < TokenCipher.OVERHEAD) {
       throw new IOException("the encrypted session at Redis key " + redisKey + " is damaged (too short)");
     }
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, all, 0, NONCE_BYTES));
-      cipher.updateAAD(redisKey.getBytes(StandardCharsets.UTF_8));
-      return cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES);
+      return cipher.open(all, boundTo);
     } catch (AEADBadTagException e) {
       throw new IOException("cannot decrypt the session at Redis key " + redisKey
           + ": wrong encryption key, or the value was changed or moved from another key");
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot decrypt the session at Redis key " + redisKey + ": " + e.getClass().getSimpleName(), e);
+    } catch (IOException e) {
+      throw new IOException("cannot decrypt the session at Redis key " + redisKey + ": " + e.getMessage(), e);
     }
   }
 
