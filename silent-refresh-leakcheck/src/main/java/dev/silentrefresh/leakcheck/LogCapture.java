@@ -1,0 +1,96 @@
+package dev.silentrefresh.leakcheck;
+
+import java.io.PrintStream;
+import java.util.Collections;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * What a leak check listens to, JVM-wide: every {@code java.util.logging} record at every level (the root logger and
+ * every logger with a level of its own turned to ALL; SLF4J and the JDK's {@code System.Logger} reach it through
+ * their JUL bindings), and every line on {@code System.out} and {@code System.err}. Records are inspected as they
+ * are published and not kept; consoles print only WARNING and above, as before the capture.
+ *
+ * <p>One exception: the testkit's server, Jetty ({@code org.eclipse.jetty}), stays at INFO. A backend receives tokens
+ * by design, Jetty's DEBUG parser prints every header it parses, and it is not the code under test (no client here
+ * uses Jetty); its INFO and above are checked like everything else.
+ *
+ * <p>The JDK HTTP client's request log ({@code jdk.httpclient.HttpClient.log}, when not set already:
+ * errors and requests — the URL of every call, the refresh call's included) and its internal debug log (logger
+ * {@code jdk.internal.httpclient.debug}, enabled by the ALL level) are turned on here, before any client exists.
+ */
+public final class LogCapture {
+  private static final LeakDetector DETECTOR = new LeakDetector(IssuedSecrets.index());
+  private static final Handler HANDLER = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      DETECTOR.inspect(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+  private static volatile boolean installed;
+  /** The reference server's HTTP stack: not turned up (see the class comment). Held: JUL keeps loggers weakly. */
+  private static final Logger SERVER = Logger.getLogger("org.eclipse.jetty");
+
+  private LogCapture() {}
+
+  /** Starts capturing (once per JVM) and starts recording issued secrets. */
+  static synchronized void install() {
+    if (installed) return;
+    installed = true;
+    IssuedSecrets.startRecording();
+    if (System.getProperty("jdk.httpclient.HttpClient.log") == null) {
+      System.setProperty("jdk.httpclient.HttpClient.log", "errors,requests");
+    }
+    HANDLER.setLevel(Level.ALL);
+    turnEverythingToAll();
+    System.setOut(new ScanningPrintStream(System.out, "System.out", DETECTOR));
+    System.setErr(new ScanningPrintStream(System.err, "System.err", DETECTOR));
+  }
+
+  /** Puts the capture back if something reset logging (a framework reading a logging configuration). */
+  static synchronized void reattachIfLost() {
+    Logger root = Logger.getLogger("");
+    for (Handler h : root.getHandlers()) if (h == HANDLER && root.getLevel() == Level.ALL) return;
+    turnEverythingToAll();
+  }
+
+  private static void turnEverythingToAll() {
+    Logger root = Logger.getLogger("");
+    for (Handler h : root.getHandlers()) {
+      if (h != HANDLER && h.getLevel().intValue() < Level.WARNING.intValue()) h.setLevel(Level.WARNING);
+    }
+    root.setLevel(Level.ALL);
+    boolean attached = false;
+    for (Handler h : root.getHandlers()) attached |= h == HANDLER;
+    if (!attached) root.addHandler(HANDLER);
+    for (String name : Collections.list(LogManager.getLogManager().getLoggerNames())) {
+      Logger logger = LogManager.getLogManager().getLogger(name);
+      if (logger != null && logger.getLevel() != null && logger != root && logger != SERVER) logger.setLevel(Level.ALL);
+    }
+    SERVER.setLevel(Level.INFO);
+  }
+
+  /** The JVM-wide detector: what the capture saw so far. */
+  public static LeakDetector detector() {
+    return DETECTOR;
+  }
+
+  /** True once a leak check runs in this JVM. */
+  public static boolean active() {
+    return installed;
+  }
+
+  static PrintStream originalOut() {
+    PrintStream out = System.out;
+    return out instanceof ScanningPrintStream ? new PrintStream(((ScanningPrintStream) out).target(), true) : out;
+  }
+}
