@@ -1,7 +1,10 @@
 package dev.silentrefresh.leakcheck;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
+import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -12,7 +15,7 @@ import java.util.logging.Logger;
  * What a leak check listens to, JVM-wide: every {@code java.util.logging} record at every level (the root logger and
  * every logger with a level of its own turned to ALL; SLF4J and the JDK's {@code System.Logger} reach it through
  * their JUL bindings), and every line on {@code System.out} and {@code System.err}. Records are inspected as they
- * are published and not kept; consoles print only WARNING and above, as before the capture.
+ * are published and not kept; the console ({@link CurrentStderrHandler} in place of JUL's) prints WARNING and above.
  *
  * <p>One exception: the testkit's server, Jetty ({@code org.eclipse.jetty}), stays at INFO. A backend receives tokens
  * by design, Jetty's DEBUG parser prints every header it parses, and it is not the code under test (no client here
@@ -36,6 +39,8 @@ public final class LogCapture {
     @Override
     public void close() {}
   };
+  /** The console: WARNING and above, to the current {@code System.err}. */
+  private static final Handler CONSOLE = new CurrentStderrHandler();
   private static volatile boolean installed;
   /** The reference server's HTTP stack: not turned up (see the class comment). Held: JUL keeps loggers weakly. */
   private static final Logger SERVER = Logger.getLogger("org.eclipse.jetty");
@@ -66,12 +71,13 @@ public final class LogCapture {
   private static void turnEverythingToAll() {
     Logger root = Logger.getLogger("");
     for (Handler h : root.getHandlers()) {
-      if (h != HANDLER && h.getLevel().intValue() < Level.WARNING.intValue()) h.setLevel(Level.WARNING);
+      if (h instanceof ConsoleHandler) root.removeHandler(h); // replaced by CONSOLE
+      else if (h != HANDLER && h != CONSOLE && h.getLevel().intValue() < Level.WARNING.intValue()) h.setLevel(Level.WARNING);
     }
     root.setLevel(Level.ALL);
-    boolean attached = false;
-    for (Handler h : root.getHandlers()) attached |= h == HANDLER;
-    if (!attached) root.addHandler(HANDLER);
+    List<Handler> attached = Arrays.asList(root.getHandlers());
+    if (!attached.contains(HANDLER)) root.addHandler(HANDLER);
+    if (!attached.contains(CONSOLE)) root.addHandler(CONSOLE);
     for (String name : Collections.list(LogManager.getLogManager().getLoggerNames())) {
       Logger logger = LogManager.getLogManager().getLogger(name);
       if (logger != null && logger.getLevel() != null && logger != root && logger != SERVER) logger.setLevel(Level.ALL);
