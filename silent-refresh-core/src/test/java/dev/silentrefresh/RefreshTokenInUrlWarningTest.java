@@ -9,13 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,34 +22,20 @@ import org.junit.jupiter.api.Test;
  * naming no token; one whose dialect sends it in the body or a header says nothing.
  */
 class RefreshTokenInUrlWarningTest {
-  private static final Logger SESSION_LOG = Logger.getLogger(TokenSession.class.getName());
-  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      records.add(r);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private RecordedLog log;
 
   @BeforeEach
   void listen() {
-    SESSION_LOG.addHandler(handler);
+    log = RecordedLog.of(TokenSession.class.getName());
   }
 
   @AfterEach
   void stopListening() {
-    SESSION_LOG.removeHandler(handler);
+    log.close();
   }
 
   private List<String> urlWarnings() {
-    return records.stream().filter(r -> r.getLevel() == Level.WARNING)
-        .map(LogRecord::getMessage).filter(m -> m.contains("refresh token in the refresh URL"))
+    return log.messages(Level.WARNING).stream().filter(m -> m.contains("refresh token in the refresh URL"))
         .collect(Collectors.toList());
   }
 

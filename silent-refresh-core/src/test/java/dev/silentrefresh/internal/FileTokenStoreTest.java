@@ -3,6 +3,7 @@ package dev.silentrefresh.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.silentrefresh.RecordedLog;
 import dev.silentrefresh.TokenStore;
 import dev.silentrefresh.Tokens;
 import java.io.IOException;
@@ -11,12 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,31 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
 /** The plain file store's hardening: owner-only files and directories, and a crash's leftovers never read. */
 class FileTokenStoreTest {
   private static final Tokens TOKENS = Tokens.of("access-secret-0123456789", "refresh-secret-0123456789");
-  private static final Logger STORE_LOG = Logger.getLogger(TokenStore.class.getName());
 
   @TempDir Path dir;
-  private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      if (r.getLevel().intValue() >= Level.WARNING.intValue()) warnings.add(r);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private RecordedLog log;
 
   @BeforeEach
   void listen() {
-    STORE_LOG.addHandler(handler);
+    log = RecordedLog.of(TokenStore.class.getName());
   }
 
   @AfterEach
   void stopListening() {
-    STORE_LOG.removeHandler(handler);
+    log.close();
   }
 
   private boolean posix() {
@@ -78,8 +61,8 @@ class FileTokenStoreTest {
     assertThat(store.read().tokens()).isEqualTo(TOKENS);
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-    assertThat(warnings).hasSize(1);
-    assertThat(warnings.get(0).getMessage()).contains(file.toString()).contains("rw-r--r--").contains("owner-only")
+    assertThat(log.messages(Level.WARNING)).hasSize(1);
+    assertThat(log.messages(Level.WARNING).get(0)).contains(file.toString()).contains("rw-r--r--").contains("owner-only")
         .doesNotContain(TOKENS.accessToken()).doesNotContain(TOKENS.refreshToken());
   }
 

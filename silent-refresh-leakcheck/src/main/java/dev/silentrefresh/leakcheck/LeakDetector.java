@@ -101,6 +101,36 @@ public final class LeakDetector {
     return List.copyOf(leaks);
   }
 
+  /** What this detector has seen so far: to tell what a test's own calls added. */
+  public Snapshot snapshot() {
+    return new Snapshot(this, recordsBySource(), leakCount());
+  }
+
+  /** The counts of a {@link LeakDetector} at one moment. */
+  public static final class Snapshot {
+    private final LeakDetector detector;
+    private final Map<String, Long> records;
+    private final long leaks;
+
+    private Snapshot(LeakDetector detector, Map<String, Long> records, long leaks) {
+      this.detector = detector;
+      this.records = records;
+      this.leaks = leaks;
+    }
+
+    /** Records seen since, whose source starts with {@code prefix}. */
+    public long newRecords(String prefix) {
+      long before = records.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+          .mapToLong(Map.Entry::getValue).sum();
+      return detector.records(prefix) - before;
+    }
+
+    /** Lines that leaked since. */
+    public long newLeaks() {
+      return detector.leakCount() - leaks;
+    }
+  }
+
   /** How many lines leaked. */
   public long leakCount() {
     return leakCount.get();

@@ -78,6 +78,21 @@ class LeakDetectorTest {
     assertThat(detector.leakCount()).isEqualTo(1);
   }
 
+  @Test
+  void aSecretPrintedToTheConsoleIsCaughtAndStillPrinted() {
+    LeakDetector detector = LeakDetector.over(PLANTED);
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    try (ScanningPrintStream console = new ScanningPrintStream(new java.io.PrintStream(printed), "System.err", detector)) {
+      console.println("refresh reply: {\"refresh_token\":\"" + PLANTED + "\"}");
+      console.print("no newline yet, ");
+      console.println("then one");
+    }
+    assertThat(printed.toString()).contains(PLANTED).contains("then one");
+    assertThat(detector.leakCount()).isEqualTo(1);
+    assertThat(detector.records("System.err")).isEqualTo(2);
+    assertThat(detector.leaks().get(0).redactedLine()).isEqualTo("refresh reply: {\"refresh_token\":\"<secret>\"}");
+  }
+
   /** This module registers the listener too: every JUL record at every level reaches the JVM-wide capture. */
   @Test
   void theRunsOwnCaptureSeesTheFinestRecords() {
@@ -85,5 +100,8 @@ class LeakDetectorTest {
     Logger.getLogger("leakcheck.probe.finest").finest("a probe");
     assertThat(LogCapture.active()).isTrue();
     assertThat(LogCapture.detector().records("leakcheck.probe.finest")).isEqualTo(before + 1);
+    long consoleBefore = LogCapture.detector().records("System.out");
+    System.out.println("a console probe");
+    assertThat(LogCapture.detector().records("System.out")).isEqualTo(consoleBefore + 1);
   }
 }
