@@ -53,10 +53,13 @@ class EncryptedFileStoreTest {
     return file;
   }
 
-  private static void assertNamesFileButNoSecret(Throwable error, Path file) {
+  /** What reading {@code file} through {@code store} throws, checked to name the file and no secret. */
+  private static Throwable readError(TokenStore store, Path file) {
+    Throwable error = catchThrowable(store::read);
     assertThat(error).isInstanceOf(IOException.class);
     assertThat(error.getMessage()).contains(file.toString())
         .doesNotContain(TOKENS.accessToken()).doesNotContain(TOKENS.refreshToken());
+    return error;
   }
 
   @Test
@@ -114,8 +117,7 @@ class EncryptedFileStoreTest {
   @Test
   void aWrongKeyIsItsOwnError() throws IOException {
     Path file = sealedFile();
-    Throwable error = catchThrowable(() -> TokenStore.file(file, OTHER_KEY).read());
-    assertNamesFileButNoSecret(error, file);
+    Throwable error = readError(TokenStore.file(file, OTHER_KEY), file);
     assertThat(error).hasMessageContaining("encrypted with another key");
   }
 
@@ -125,8 +127,7 @@ class EncryptedFileStoreTest {
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length - 20] ^= 1;
     Files.write(file, bytes);
-    Throwable error = catchThrowable(() -> TokenStore.file(file, KEY).read());
-    assertNamesFileButNoSecret(error, file);
+    Throwable error = readError(TokenStore.file(file, KEY), file);
     assertThat(error).hasMessageContaining("was changed after it was written").hasMessageContaining("authentication");
   }
 
@@ -134,7 +135,7 @@ class EncryptedFileStoreTest {
   void anAppendedByteIsAChangeToo() throws IOException {
     Path file = sealedFile();
     Files.write(file, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
-    assertThat(catchThrowable(() -> TokenStore.file(file, KEY).read())).hasMessageContaining("was changed");
+    assertThat(readError(TokenStore.file(file, KEY), file)).hasMessageContaining("was changed");
   }
 
   @Test
@@ -143,8 +144,7 @@ class EncryptedFileStoreTest {
     byte[] whole = Files.readAllBytes(file);
     for (int length : new int[] {0, 3, 5, 20, 40, whole.length - 1}) {
       Files.write(file, Arrays.copyOf(whole, length));
-      Throwable error = catchThrowable(() -> TokenStore.file(file, KEY).read());
-      assertNamesFileButNoSecret(error, file);
+      Throwable error = readError(TokenStore.file(file, KEY), file);
       assertThat(error).as("cut at %d", length).hasMessageContaining("is truncated");
     }
   }
@@ -153,16 +153,14 @@ class EncryptedFileStoreTest {
   void aPlainFileReadWithAKeyIsRefused() throws IOException {
     Path file = dir.resolve("session.json");
     TokenStore.file(file).replace(0, TOKENS);
-    Throwable error = catchThrowable(() -> TokenStore.file(file, KEY).read());
-    assertNamesFileButNoSecret(error, file);
+    Throwable error = readError(TokenStore.file(file, KEY), file);
     assertThat(error).hasMessageContaining("is not encrypted (plain JSON)").hasMessageContaining("refusing");
   }
 
   @Test
   void anEncryptedFileReadWithoutAKeyIsRefused() throws IOException {
     Path file = sealedFile();
-    Throwable error = catchThrowable(() -> TokenStore.file(file).read());
-    assertNamesFileButNoSecret(error, file);
+    Throwable error = readError(TokenStore.file(file), file);
     assertThat(error).hasMessageContaining("is encrypted, but this store has no key");
   }
 
@@ -172,7 +170,7 @@ class EncryptedFileStoreTest {
     byte[] bytes = Files.readAllBytes(file);
     bytes[4] = 9;
     Files.write(file, bytes);
-    assertThat(catchThrowable(() -> TokenStore.file(file, KEY).read())).hasMessageContaining("format version 9");
+    assertThat(readError(TokenStore.file(file, KEY), file)).hasMessageContaining("format version 9");
   }
 
   @Test

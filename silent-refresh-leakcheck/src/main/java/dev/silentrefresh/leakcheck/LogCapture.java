@@ -17,9 +17,16 @@ import java.util.logging.Logger;
  * their JUL bindings), and every line on {@code System.out} and {@code System.err}. Records are inspected as they
  * are published and not kept; the console ({@link CurrentStderrHandler} in place of JUL's) prints WARNING and above.
  *
- * <p>One exception: the testkit's server, Jetty ({@code org.eclipse.jetty}), stays at INFO. A backend receives tokens
- * by design, Jetty's DEBUG parser prints every header it parses, and it is not the code under test (no client here
- * uses Jetty); its INFO and above are checked like everything else.
+ * <p>Two loggers stay at INFO, because at FINE they print every request header they handle — the token's header
+ * included — whatever the library does; their INFO and above are checked like everything else:
+ * <ul>
+ *   <li>{@code org.eclipse.jetty}: the testkit's server. A backend receives tokens by design, and it is not the code
+ *       under test (no client here uses Jetty).
+ *   <li>{@code sun.net.www.protocol.http.HttpURLConnection}: the JDK's legacy client (Spring's
+ *       {@code SimpleClientHttpRequestFactory}, {@code RestRefreshInterceptor.requestFactory()}) logs each request's
+ *       headers at FINE. Documented for users: keep that logger at INFO, or use a factory over
+ *       {@code java.net.http}, whose debug log shows no header.
+ * </ul>
  *
  * <p>The JDK HTTP client's request log ({@code jdk.httpclient.HttpClient.log}, when not set already:
  * errors and requests — the URL of every call, the refresh call's included) and its internal debug log (logger
@@ -42,8 +49,9 @@ public final class LogCapture {
   /** The console: WARNING and above, to the current {@code System.err}. */
   private static final Handler CONSOLE = new CurrentStderrHandler();
   private static volatile boolean installed;
-  /** The reference server's HTTP stack: not turned up (see the class comment). Held: JUL keeps loggers weakly. */
-  private static final Logger SERVER = Logger.getLogger("org.eclipse.jetty");
+  /** Not turned up, as they print every request header at FINE (see the class comment). Held: JUL keeps loggers weakly. */
+  private static final List<Logger> HEADER_DUMPERS = List.of(Logger.getLogger("org.eclipse.jetty"),
+      Logger.getLogger("sun.net.www.protocol.http.HttpURLConnection"));
 
   private LogCapture() {}
 
@@ -80,9 +88,9 @@ public final class LogCapture {
     if (!attached.contains(CONSOLE)) root.addHandler(CONSOLE);
     for (String name : Collections.list(LogManager.getLogManager().getLoggerNames())) {
       Logger logger = LogManager.getLogManager().getLogger(name);
-      if (logger != null && logger.getLevel() != null && logger != root && logger != SERVER) logger.setLevel(Level.ALL);
+      if (logger != null && logger.getLevel() != null && logger != root) logger.setLevel(Level.ALL);
     }
-    SERVER.setLevel(Level.INFO);
+    for (Logger dumper : HEADER_DUMPERS) dumper.setLevel(Level.INFO);
   }
 
   /** The JVM-wide detector: what the capture saw so far. */
