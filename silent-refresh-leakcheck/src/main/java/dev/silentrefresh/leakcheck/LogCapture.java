@@ -17,8 +17,8 @@ import java.util.logging.Logger;
  * their JUL bindings), and every line on {@code System.out} and {@code System.err}. Records are inspected as they
  * are published and not kept; the console ({@link CurrentStderrHandler} in place of JUL's) prints WARNING and above.
  *
- * <p>Two loggers stay at INFO, because at FINE they print every request header they handle — the token's header
- * included — whatever the library does; their INFO and above are checked like everything else:
+ * <p>Three loggers stay at INFO, because at FINE they dump what they carry — request headers with the token's, or a
+ * stored session — whatever the library does; their INFO and above are checked like everything else:
  * <ul>
  *   <li>{@code org.eclipse.jetty}: the testkit's server. A backend receives tokens by design, and it is not the code
  *       under test (no client here uses Jetty).
@@ -26,6 +26,8 @@ import java.util.logging.Logger;
  *       {@code SimpleClientHttpRequestFactory}, {@code RestRefreshInterceptor.requestFactory()}) logs each request's
  *       headers at FINE. Documented for users: keep that logger at INFO, or use a factory over
  *       {@code java.net.http}, whose debug log shows no header.
+ *   <li>{@code io.lettuce.core.protocol}: Lettuce prints command replies (DEBUG) and wire bytes (TRACE), so a Redis
+ *       store without an encryption key shows its tokens there. Documented in the Redis README.
  * </ul>
  *
  * <p>The JDK HTTP client's request log ({@code jdk.httpclient.HttpClient.log}, when not set already:
@@ -49,9 +51,9 @@ public final class LogCapture {
   /** The console: WARNING and above, to the current {@code System.err}. */
   private static final Handler CONSOLE = new CurrentStderrHandler();
   private static volatile boolean installed;
-  /** Not turned up, as they print every request header at FINE (see the class comment). Held: JUL keeps loggers weakly. */
-  private static final List<Logger> HEADER_DUMPERS = List.of(Logger.getLogger("org.eclipse.jetty"),
-      Logger.getLogger("sun.net.www.protocol.http.HttpURLConnection"));
+  /** Not turned up: at FINE they dump what they carry (see the class comment). Held: JUL keeps loggers weakly. */
+  private static final List<Logger> DUMPERS = List.of(Logger.getLogger("org.eclipse.jetty"),
+      Logger.getLogger("sun.net.www.protocol.http.HttpURLConnection"), Logger.getLogger("io.lettuce.core.protocol"));
 
   private LogCapture() {}
 
@@ -90,7 +92,7 @@ public final class LogCapture {
       Logger logger = LogManager.getLogManager().getLogger(name);
       if (logger != null && logger.getLevel() != null && logger != root) logger.setLevel(Level.ALL);
     }
-    for (Logger dumper : HEADER_DUMPERS) dumper.setLevel(Level.INFO);
+    for (Logger dumper : DUMPERS) dumper.setLevel(Level.INFO);
   }
 
   /** The JVM-wide detector: what the capture saw so far. */
