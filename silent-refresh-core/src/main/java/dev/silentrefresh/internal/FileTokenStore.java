@@ -44,6 +44,8 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
   private static final ConcurrentHashMap<Path, ReentrantLock> WRITE_LOCKS = new ConcurrentHashMap<>();
   /** In-JVM part of the refresh lock: a JVM may hold an OS file lock only once per file. */
   private static final ConcurrentHashMap<Path, Semaphore> REFRESH_LOCKS = new ConcurrentHashMap<>();
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(dev.silentrefresh.TokenStore.class.getName());
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
   private static final long LOCK_POLL_MILLIS = 10;
 
@@ -75,6 +77,7 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
 
   private byte[] readBytes() throws IOException {
     try {
+      keepOwnerOnly();
       return Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
       return null;
@@ -105,7 +108,7 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
     threadLock.lock();
     try {
       try {
-        Files.createDirectories(path.getParent());
+        createDirectoriesOwnerOnly(path.getParent());
       } catch (IOException e) {
         throw new IOException("could not create the directory of token file " + path + ": " + reason(e), e);
       }
@@ -233,6 +236,37 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
       dir.force(true);
     } catch (IOException | UnsupportedOperationException e) {
       // a directory cannot be opened or forced here: the rename is as durable as the file system makes it
+    }
+  }
+
+  /**
+   * A file that others may read (made by hand, copied, or restored from a backup) is made owner-only before its tokens
+   * are read, and said once; one that cannot be is refused.
+   */
+  private void keepOwnerOnly() throws IOException {
+    Set<PosixFilePermission> now;
+    try {
+      now = Files.getPosixFilePermissions(path);
+    } catch (UnsupportedOperationException e) {
+      return; // no POSIX permissions here (Windows): the file has what its directory gives
+    }
+    if (OWNER_ONLY.containsAll(now)) return;
+    String was = PosixFilePermissions.toString(now);
+    try {
+      Files.setPosixFilePermissions(path, OWNER_ONLY);
+    } catch (IOException e) {
+      throw new IOException("token file " + path + " can be read by others (" + was + ") and could not be made"
+          + " owner-only: " + reason(e), null);
+    }
+    LOG.warning("token file " + path + " could be read by others (" + was + "); made it owner-only (rw-------)");
+  }
+
+  private static void createDirectoriesOwnerOnly(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) return;
+    try {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectories(dir);
     }
   }
 

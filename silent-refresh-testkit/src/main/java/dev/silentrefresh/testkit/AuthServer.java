@@ -51,9 +51,9 @@ public final class AuthServer implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     AccessTokens accessTokens = new AccessTokens(b.accessTtl, random);
     boolean rotation = b.rotation && profile.rotates();
-    this.refreshTokens = new RefreshTokenStore(random, b.clock, b.refreshTtl, rotation, b.reuseDetection, b.grace,
-        b.sessionMax, counters);
     ServerProtocol protocol = ServerProtocol.of(profile, b.clientId, b.clientSecret, b.clientCredential);
+    this.refreshTokens = new RefreshTokenStore(random, b.clock, b.refreshTtl, rotation, b.reuseDetection, b.grace,
+        b.sessionMax, counters, protocol.refreshTokenUrlPart());
     Map<String, String> users = b.users.isEmpty() ? Map.of("demo", "demo-password") : Map.copyOf(b.users);
     this.logic = new AuthLogic(protocol, accessTokens, refreshTokens, users, b.clock, new EnumMap<>(b.latency),
         counters, faults, pauser, streams, new LoginThrottle(b.loginFailures, b.loginWindow, b.clock));

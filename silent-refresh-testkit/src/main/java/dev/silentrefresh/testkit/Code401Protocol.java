@@ -19,6 +19,11 @@ final class Code401Protocol extends ServerProtocol {
   }
 
   @Override
+  String refreshTokenUrlPart() {
+    return "refreshToken=";
+  }
+
+  @Override
   Route routeAuth(HttpCall call) {
     Route r = exact(call, LOGIN, "POST", Endpoint.LOGIN);
     if (r == null) {

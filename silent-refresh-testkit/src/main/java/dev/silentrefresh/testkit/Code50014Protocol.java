@@ -19,6 +19,11 @@ final class Code50014Protocol extends ServerProtocol {
   }
 
   @Override
+  String refreshTokenUrlPart() {
+    return REFRESH_PREFIX;
+  }
+
+  @Override
   Route routeAuth(HttpCall call) {
     Route r = exact(call, LOGIN, "POST", Endpoint.LOGIN);
     if (r != null) {

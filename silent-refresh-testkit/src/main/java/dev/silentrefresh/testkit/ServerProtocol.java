@@ -101,6 +101,11 @@ abstract class ServerProtocol {
   /** Path (or path prefix) of the refresh endpoint, as clients should be configured with it. */
   abstract String refreshPath();
 
+  /** What stands right before the refresh token in the refresh URL, when this protocol puts it there; else null. */
+  String refreshTokenUrlPart() {
+    return null;
+  }
+
   /** Routes a request: {@code /api} and below is the API, the rest is up to the profile. */
   final Route route(HttpCall call) {
     if (call.path.equals("/api") || call.path.startsWith("/api/")) {
