@@ -146,7 +146,7 @@ public final class RedisTokenStore implements TokenStore, RefreshLock, StoreChan
     this.tokensKey = base + "tokens";
     this.lockKey = base + "lock";
     this.channel = base + "events";
-    this.form = new StoredForm(tokensKey, settings.encryption);
+    this.form = new StoredForm(tokensKey, settings.encryptionKey);
     this.lease = settings.lease;
     this.pollInterval = settings.pollInterval;
   }
