@@ -32,7 +32,8 @@ import java.util.logging.Logger;
  *
  * <p>The JDK HTTP client's request log ({@code jdk.httpclient.HttpClient.log}, when not set already:
  * errors and requests — the URL of every call, the refresh call's included) and its internal debug log (logger
- * {@code jdk.internal.httpclient.debug}, enabled by the ALL level) are turned on here, before any client exists.
+ * {@code jdk.internal.httpclient.debug}, enabled by the ALL level and, for newer JDKs, the property of that name set
+ * to {@code log}) are turned on here, before any client exists.
  */
 public final class LogCapture {
   private static final LeakDetector DETECTOR = new LeakDetector(IssuedSecrets.index());
@@ -64,6 +65,11 @@ public final class LogCapture {
     IssuedSecrets.startRecording();
     if (System.getProperty("jdk.httpclient.HttpClient.log") == null) {
       System.setProperty("jdk.httpclient.HttpClient.log", "errors,requests");
+    }
+    if (System.getProperty("jdk.internal.httpclient.debug") == null) {
+      // "log": to the System.Logger only, never the console. JDK 17 logs there whenever the logger is enabled and
+      // reads the property as false; from JDK 21 on nothing is logged unless the property is set
+      System.setProperty("jdk.internal.httpclient.debug", "log");
     }
     HANDLER.setLevel(Level.ALL);
     turnEverythingToAll();
