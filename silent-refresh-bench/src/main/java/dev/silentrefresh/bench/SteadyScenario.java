@@ -8,8 +8,9 @@ import dev.silentrefresh.testkit.AuthServer;
 import dev.silentrefresh.testkit.Counters;
 import dev.silentrefresh.testkit.Profile;
 import java.net.URI;
-import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.Map;
 /**
  * Steady state: 2-second access tokens, {@link Settings#workers()} threads sending back to back through the jdk
  * adapter for {@link Settings#steady()}. Proactive: the session's defaults (refresh ahead of expiry, blocking margin).
- * Reactive: both windows zero, so a token is used until the server rejects it. The modes alternate run by run.
+ * Reactive: the session's clock stands still, so no token ever looks near its expiry and each is used until the
+ * server rejects it (zero windows would not do: the blocking margin grows with the observed latency). The modes
+ * alternate run by run.
  */
 final class SteadyScenario {
   /** One run: what the server counted. {@code lifetimes} is the run's length over the access token lifetime. */
@@ -49,7 +52,7 @@ final class SteadyScenario {
          ClientUnderTest adapter = Clients.JDK.create();
          Workers workers = new Workers("steady", settings.workers())) {
       TokenSession.Builder b = TokenSession.builder(server.dialect(), adapter.transport());
-      if (!proactive) b.refreshAhead(Duration.ZERO).blockingMargin(Duration.ZERO);
+      if (!proactive) b.clock(Clock.fixed(Instant.now(), ZoneOffset.UTC));
       TokenSession session = b.build();
       session.signIn(server.issueTokens(server.username()).toTokens(Instant.now()));
       Caller caller = adapter.caller(session);
