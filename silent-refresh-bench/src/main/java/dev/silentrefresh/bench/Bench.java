@@ -33,6 +33,7 @@ public final class Bench {
     Map<String, Object> results = options.containsKey("report-only") ? Json.read(latest)
         : run(settings, options, work, new Progress(System.err));
     if (!options.containsKey("report-only")) Json.write(latest, results);
+    for (String problem : LatestJson.problems(results)) System.err.println("latest.json: " + problem);
     Map<String, String> charts = Charts.write(results, resultsDir);
     MarkdownReport.update(doc, results, charts, relative(doc, resultsDir));
     System.err.println("wrote " + latest + ", " + charts.size() + " charts and " + doc);
