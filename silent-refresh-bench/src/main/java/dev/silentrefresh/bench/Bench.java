@@ -58,7 +58,9 @@ public final class Bench {
       r.put("overhead", OverheadScenario.ratios(overhead));
       r.put("overheadDetails", overhead);
     }
-    if (only.contains("herd")) r.put("herd", HerdScenario.run(settings, progress));
+    if (only.contains("herd")) {
+      r.put("herd", HerdScenario.run(settings, System.getProperty("java.class.path"), work, progress));
+    }
     if (only.contains("steady")) {
       Map<String, Object> steady = new LinkedHashMap<>();
       SteadyScenario.run(settings, progress).forEach((mode, runs) -> steady.put(mode, SteadyScenario.summary(runs)));
