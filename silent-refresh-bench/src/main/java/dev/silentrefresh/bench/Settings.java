@@ -29,7 +29,7 @@ record Settings(String name, int rounds, Duration round, int workers, List<Integ
   static final Duration STEADY_ACCESS_TTL = Duration.ofSeconds(2);
 
   static final Settings QUICK = new Settings("quick", 3, Duration.ofMillis(500), 4, List.of(1, 100, 1_000),
-      List.of(10_000), Duration.ofSeconds(8), 1, 5, 10, List.of(100), Duration.ofSeconds(4), 2,
+      List.of(10_000), Duration.ofSeconds(8), 1, 3, 10, List.of(100), Duration.ofSeconds(4), 2,
       Duration.ofMillis(500));
 
   static final Settings FULL = new Settings("full", 7, Duration.ofSeconds(3), 4, List.of(1, 100, 1_000),
