@@ -36,7 +36,8 @@ public final class Bench {
     for (String problem : LatestJson.problems(results)) System.err.println("latest.json: " + problem);
     Map<String, String> charts = Charts.write(results, resultsDir);
     MarkdownReport.update(doc, results, charts, relative(doc, resultsDir));
-    System.err.println("wrote " + latest + ", " + charts.size() + " charts and " + doc);
+    System.err.println("wrote " + (options.containsKey("report-only") ? "" : latest + ", ") + charts.size()
+        + " charts and " + doc);
   }
 
   static Map<String, Object> run(Settings settings, Map<String, String> options, Path work, Progress progress)

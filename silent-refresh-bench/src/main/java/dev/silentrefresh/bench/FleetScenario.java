@@ -1,7 +1,6 @@
 package dev.silentrefresh.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,7 +19,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class FleetScenario {
   static final int PROCESSES = 4;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private FleetScenario() {}
 
@@ -58,7 +56,7 @@ final class FleetScenario {
         throw new IllegalStateException("the fleet demo did not end within 10 minutes");
       }
       m.put("exitCode", cli.exitValue());
-      JsonNode run = JSON.readTree(json.toFile()).path("runs").path(0);
+      JsonNode run = Json.MAPPER.readTree(json.toFile()).path("runs").path(0);
       m.put("expiries", run.path("expiries").asLong());
       m.put("refreshCalls", run.path("refreshCalls").asLong());
       m.put("refreshPerExpiry", Stats.round(run.path("refreshCalls").asDouble() / run.path("expiries").asDouble(), 2));

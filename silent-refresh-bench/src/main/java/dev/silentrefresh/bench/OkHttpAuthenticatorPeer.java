@@ -1,7 +1,6 @@
 package dev.silentrefresh.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.silentrefresh.testkit.AuthServer;
 import dev.silentrefresh.testkit.IssuedTokens;
 import java.io.IOException;
@@ -21,7 +20,6 @@ import okhttp3.Route;
  * meanwhile replaced is retried with the current one, without a refresh.
  */
 final class OkHttpAuthenticatorPeer implements Peer {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final boolean checked;
 
   OkHttpAuthenticatorPeer(boolean checked) {
@@ -105,7 +103,7 @@ final class OkHttpAuthenticatorPeer implements Peer {
       try (Response reply = refreshClient.newCall(new Request.Builder().url(server.refreshUri().toString())
           .post(form).build()).execute()) {
         if (!reply.isSuccessful()) return null; // the refresh token is dead: the caller gets the 401
-        JsonNode tokens = JSON.readTree(reply.body().bytes());
+        JsonNode tokens = Json.MAPPER.readTree(reply.body().bytes());
         accessToken = tokens.path("access_token").asText();
         if (tokens.hasNonNull("refresh_token")) refreshToken = tokens.path("refresh_token").asText();
       }

@@ -1,6 +1,5 @@
 package dev.silentrefresh.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +22,7 @@ public final class PeerMain {
     out.put("name", peer.name());
     if (peer instanceof SpringSecurityPeer) out.put("version", SpringSecurityPeer.version());
     out.put("rows", PeerScenarios.run(peer, settings, new Progress(System.err)));
-    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(Path.of(args[2]).toFile(), out);
+    Json.write(Path.of(args[2]), out);
     System.exit(0); // client libraries may leave non-daemon threads behind
   }
 }

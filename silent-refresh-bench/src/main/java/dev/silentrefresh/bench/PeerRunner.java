@@ -1,6 +1,5 @@
 package dev.silentrefresh.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.util.stream.Collectors;
  * Security 6.5 class path that bench/run resolves ({@code silent-refresh-bench/spring6/pom.xml}).
  */
 final class PeerRunner {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private PeerRunner() {}
 
@@ -50,7 +48,7 @@ final class PeerRunner {
         notes.put(name, "failed (exit " + p.exitValue() + "), see " + work.resolve("peer-" + name + ".log"));
         continue;
       }
-      Map<?, ?> result = JSON.readValue(out.toFile(), Map.class);
+      Map<?, ?> result = Json.MAPPER.readValue(out.toFile(), Map.class);
       rows.addAll((List<?>) result.get("rows"));
       notes.put(name, result.containsKey("version") ? "Spring Security " + result.get("version") : "ran");
       progress.say("peer " + name + ": done");
