@@ -52,6 +52,8 @@ public final class Dialect {
   private final String expiresInPointer;
   private final String refreshExpiresInPointer;
   private final List<Signal> refreshTokenDead;
+  /** Whether a session has warned that this dialect puts the refresh token in a URL (once per Dialect object). */
+  private final java.util.concurrent.atomic.AtomicBoolean urlWarningGiven = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Dialect(Builder b) {
     this.name = b.name;
@@ -263,6 +265,16 @@ public final class Dialect {
 
   String refreshUrl() {
     return refreshUrl;
+  }
+
+  /** Whether the refresh URL carries the refresh token (in its path or query). */
+  boolean refreshTokenInUrl() {
+    return refreshUrl.contains(REFRESH_TOKEN);
+  }
+
+  /** True the first time it is called on this object: the URL warning is given once per Dialect. */
+  boolean firstUrlWarning() {
+    return urlWarningGiven.compareAndSet(false, true);
   }
 
   Map<String, String> refreshHeaders() {

@@ -141,6 +141,12 @@ final class Engine implements SessionCalls {
     this.loginHandler = b.loginHandler;
     this.codec = new RefreshCodec(dialect, b.maxRefreshReplyBytes, refreshTimeout);
     this.executor = b.executor;
+    if (dialect.refreshTokenInUrl() && dialect.firstUrlWarning()) {
+      LOG.warning("dialect " + dialect.name() + " puts the refresh token in the refresh URL, because its backend"
+          + " demands it: URLs are written to server and proxy access logs and kept in histories, so the token is"
+          + " exposed wherever those are; prefer a backend that takes it in a header or the body (said once per"
+          + " Dialect)");
+    }
     // last: every field is set before the store can call back
     this.storeSubscription = b.store instanceof StoreChanges ? ((StoreChanges) b.store).subscribe(this::storeChanged) : null;
   }

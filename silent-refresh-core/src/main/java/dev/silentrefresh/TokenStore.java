@@ -58,4 +58,26 @@ public interface TokenStore {
   static TokenStore file(Path path) {
     return new FileTokenStore(path);
   }
+
+  /**
+   * A store in a file like {@link #file(Path)}, with the tokens encrypted at rest (AES-GCM under {@code key}; the
+   * same key in every process sharing the file). A file that cannot be decrypted with it (a wrong key, a changed or
+   * cut-short file, a file written without a key) is an {@link IOException} naming the file, never an empty session;
+   * a sign-in replaces it.
+   *
+   * @throws IllegalArgumentException {@code key} is not an AES key of 128, 192 or 256 bits
+   */
+  static TokenStore file(Path path, javax.crypto.SecretKey key) {
+    return new FileTokenStore(path, dev.silentrefresh.spi.TokenCipher.of(key));
+  }
+
+  /**
+   * A store in a file encrypted with the AES key under {@code alias} in {@code keyStore}; see
+   * {@link #file(Path, javax.crypto.SecretKey)}.
+   *
+   * @throws IllegalArgumentException no such entry, not an AES secret key, or a wrong password (never shown)
+   */
+  static TokenStore file(Path path, java.security.KeyStore keyStore, String alias, char[] password) {
+    return new FileTokenStore(path, dev.silentrefresh.spi.TokenCipher.fromKeyStore(keyStore, alias, password));
+  }
 }

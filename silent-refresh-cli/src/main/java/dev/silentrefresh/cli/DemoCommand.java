@@ -180,13 +180,7 @@ final class DemoCommand implements Callable<Integer> {
 
   /** {@code --fleet N --redis URI}: checks the options (usage errors exit 2), then runs {@link FleetDemo}. */
   private int fleet(CommandLine cl) throws Exception {
-    if (fleet == null) throw new CommandLine.ParameterException(cl, "--redis needs --fleet N (the number of processes)");
-    if (redis == null) {
-      throw new CommandLine.ParameterException(cl, "--fleet needs --redis URI (the Redis the processes share, e.g. "
-          + "redis://127.0.0.1:6379)");
-    }
-    Options.positive(cl, "--fleet", fleet, MAX_FLEET);
-    String uri = Options.redisUri(cl, "--redis", redis);
+    String uri = Options.fleetRedis(cl, fleet, redis, MAX_FLEET, "N");
     String notForFleet = duration != null ? "--duration" : accessTtl != null ? "--access-ttl" : null;
     if (notForFleet != null) {
       throw new CommandLine.ParameterException(cl, notForFleet + " does not apply to --fleet: its runs are paced by "

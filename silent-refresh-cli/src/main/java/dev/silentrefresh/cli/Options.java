@@ -71,6 +71,24 @@ final class Options {
         + shown + "': " + problem);
   }
 
+  /**
+   * {@code --fleet N --redis URI} given together, N from 1 to {@code max} ({@code label}: how the command's help
+   * names N): the checked Redis URI.
+   *
+   * @throws CommandLine.ParameterException one without the other, N out of range, or not a Redis URI
+   */
+  static String fleetRedis(CommandLine cl, Integer fleet, String redis, int max, String label) {
+    if (fleet == null) {
+      throw new CommandLine.ParameterException(cl, "--redis needs --fleet " + label + " (the number of processes)");
+    }
+    if (redis == null) {
+      throw new CommandLine.ParameterException(cl, "--fleet needs --redis URI (the Redis the processes share, e.g. "
+          + "redis://127.0.0.1:6379)");
+    }
+    positive(cl, "--fleet", fleet, max);
+    return redisUri(cl, "--redis", redis);
+  }
+
   static int positive(CommandLine cl, String option, int value, int max) {
     if (value < 1 || value > max) {
       throw new CommandLine.ParameterException(cl, option + " must be between 1 and " + max + ", not " + value);

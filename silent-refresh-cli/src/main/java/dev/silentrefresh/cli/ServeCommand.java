@@ -2,21 +2,50 @@ package dev.silentrefresh.cli;
 
 import dev.silentrefresh.testkit.AuthServer;
 import dev.silentrefresh.testkit.Endpoint;
+import dev.silentrefresh.testkit.FaultRule;
 import dev.silentrefresh.testkit.Faults;
 import dev.silentrefresh.testkit.Profile;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code serve}: the reference auth server, standalone, for any client — an axios front end included. */
+/**
+ * {@code serve}: the reference auth server, standalone, for any client — an axios front end included — with fault
+ * rules from {@code --fault} and its admin endpoint ({@code /_admin/}, always on) for counters and faults over HTTP.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Runs the reference auth server for one dialect on 127.0.0.1 until Ctrl-C, printing the demo "
         + "user's credentials and every endpoint with an example curl line. CORS is open, so a browser front end "
-        + "can call it directly.")
+        + "can call it directly. Its admin endpoint, /_admin/, is always on (this is a test server): GET counters, "
+        + "GET/POST/PUT/DELETE faults, POST release, POST expire-access-tokens, POST reset; JSON, CORS for pages of "
+        + "loopback origins, refused for any other origin.",
+    footerHeading = "%nFault rules (--fault, and {\"rules\":[...]} at /_admin/faults):%n",
+    footer = {
+        "  ENDPOINT=FAULT[:PART]...",
+        "  ENDPOINT  login, refresh or api",
+        "  FAULT     server_error, service_unavailable, html_error_page,",
+        "            malformed_json, truncated_json, wrong_types, missing_fields,",
+        "            huge_body, not_json, delay, latency, too_many_requests,",
+        "            too_many_requests_date, connection_reset, never_answer;",
+        "            refresh only: drop_after_commit, disconnect_after_commit,",
+        "            hang_after_commit, hang_before_commit; api only: reject_tokens",
+        "  PART      how often: always (the default), a rate 0..1 (0.1),",
+        "            a percentage (10%%) or xN (the next N requests);",
+        "            a duration (200ms, 30s, 2m, 1h): the wait of latency and",
+        "            delay, the longest hold of hang_*, the Retry-After of",
+        "            service_unavailable and too_many_requests(_date)",
+        "  Latency adds up and lets the next rule decide; any other fault decides",
+        "  its request. Example:",
+        "    --fault refresh=server_error:0.1 --fault api=latency:200ms",
+        "    --fault login=too_many_requests:30s:x3"})
 final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -48,8 +77,13 @@ final class ServeCommand implements Callable<Integer> {
   String clientSecret;
 
   @Option(names = "--fail-refresh", paramLabel = "RATE", defaultValue = "0",
-      description = "fraction 0..1 of refresh calls answered with HTTP 500 (default: ${DEFAULT-VALUE})")
+      description = "fraction 0..1 of refresh calls answered with HTTP 500 (default: ${DEFAULT-VALUE}); the same as "
+          + "--fault refresh=server_error:RATE")
   double failRefresh;
+
+  @Option(names = "--fault", paramLabel = "RULE",
+      description = "a fault rule, e.g. refresh=server_error:0.1 or api=latency:200ms (repeatable; see below)")
+  List<String> faults = new ArrayList<>();
 
   /** Counted down to stop the server (Ctrl-C, or a test). */
   final CountDownLatch stop = new CountDownLatch(1);
@@ -75,6 +109,15 @@ final class ServeCommand implements Callable<Integer> {
     if (!(failRefresh >= 0 && failRefresh <= 1)) {
       throw new CommandLine.ParameterException(cl, "--fail-refresh must be between 0 and 1, not " + failRefresh);
     }
+    List<FaultRule> rules = new ArrayList<>();
+    if (failRefresh > 0) rules.add(FaultRule.rate(Endpoint.REFRESH, Faults.Fault.SERVER_ERROR, failRefresh));
+    for (String text : faults) {
+      try {
+        rules.add(FaultRule.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cl, "--fault " + e.getMessage());
+      }
+    }
 
     AuthServer s;
     try {
@@ -88,7 +131,7 @@ final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     server = s;
-    if (failRefresh > 0) s.faults().failRate(Endpoint.REFRESH, Faults.Fault.SERVER_ERROR, failRefresh);
+    s.faults().replaceAll(rules);
     Thread hook = new Thread(() -> {
       stop.countDown();
       try {
@@ -124,8 +167,11 @@ final class ServeCommand implements Callable<Integer> {
           : " (confidential: client_secret_basic or client_secret_post with the secret given; client_credentials allowed)");
     }
     if (p == Profile.CODE_1002) out.printf("  client credential: %s%n", s.clientCredential());
-    out.printf("  access tokens live %d s, refresh tokens %d s, rotation %s%s, grace %d s, refresh failure rate %s%n",
-        accessTtl, refreshTtl, rotation, rotation.equals("on") ? " with reuse detection" : "", grace, failRefresh);
+    out.printf("  access tokens live %d s, refresh tokens %d s, rotation %s%s, grace %d s%n",
+        accessTtl, refreshTtl, rotation, rotation.equals("on") ? " with reuse detection" : "", grace);
+    List<FaultRule> rules = s.faults().rules();
+    out.printf("  faults: %s%n", rules.isEmpty() ? "none"
+        : rules.stream().map(FaultRule::toString).collect(Collectors.joining(" ")));
     out.println();
     String json = "-H 'Content-Type: application/json' -d '{\"username\":\"" + s.username()
         + "\",\"password\":\"" + s.password() + "\"}'";
@@ -163,6 +209,15 @@ final class ServeCommand implements Callable<Integer> {
     endpoint(out, "api", "GET", s.apiUri("/api/me").toString(), "curl -s " + s.apiUri("/api/me") + " -H '" + header + "'");
     endpoint(out, "echo", "POST", s.apiUri("/api/echo").toString(), "curl -s -X POST " + s.apiUri("/api/echo")
         + " -H '" + header + "' -H 'Content-Type: application/json' -d '{\"hello\":1}'");
+    out.println();
+    out.println("Admin (test control; not counted, never faulted):");
+    URI admin = s.adminUri();
+    endpoint(out, "counters", "GET", admin + "counters", "curl -s " + admin + "counters");
+    endpoint(out, "faults", "POST", admin + "faults", "curl -s -X POST " + admin + "faults"
+        + " -H 'Content-Type: application/json' -d '{\"rules\":[\"refresh=server_error:0.1\",\"api=latency:200ms\"]}'");
+    endpoint(out, "faults", "GET", admin + "faults", "curl -s " + admin + "faults   (PUT replaces, DELETE clears)");
+    endpoint(out, "expire", "POST", admin + "expire-access-tokens", "curl -s -X POST " + admin + "expire-access-tokens");
+    endpoint(out, "reset", "POST", admin + "reset", "curl -s -X POST " + admin + "reset");
     out.println();
     out.println("Press Ctrl-C to stop.");
     out.flush();

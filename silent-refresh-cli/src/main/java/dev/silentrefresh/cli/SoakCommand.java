@@ -115,13 +115,7 @@ final class SoakCommand implements Callable<Integer> {
   /** {@code --fleet P --redis URI}: each run's session shared by P processes, through {@link FleetDemo}. */
   private int fleet(CommandLine cl, List<Profile> profiles, List<Clients> clients, long theSeed, PrintWriter out,
       boolean live) throws Exception {
-    if (fleet == null) throw new CommandLine.ParameterException(cl, "--redis needs --fleet P (the number of processes)");
-    if (redis == null) {
-      throw new CommandLine.ParameterException(cl, "--fleet needs --redis URI (the Redis the processes share, e.g. "
-          + "redis://127.0.0.1:6379)");
-    }
-    Options.positive(cl, "--fleet", fleet, DemoCommand.MAX_FLEET);
-    String uri = Options.redisUri(cl, "--redis", redis);
+    String uri = Options.fleetRedis(cl, fleet, redis, DemoCommand.MAX_FLEET, "P");
     FleetDemo.Settings settings = new FleetDemo.Settings(profiles, clients, fleet, users, expiries, uri, null, null,
         new FleetDemo.Soak(faults, theSeed, java.time.Duration.ofSeconds(grace)));
     List<SoakRun.Result> results = new ArrayList<>();

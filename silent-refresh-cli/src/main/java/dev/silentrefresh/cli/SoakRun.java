@@ -120,8 +120,8 @@ final class SoakRun {
             break;
           }
           plan.count(counters.faultsInjected(), injected);
-          if (refreshesFailed.get() > failedBefore && plan.size() < TRIES) {
-            problems.add("a refresh failed at expiry " + e + " though only " + plan.size() + " of its "
+          if (refreshesFailed.get() > failedBefore && plan.faultedTries() < TRIES) {
+            problems.add("a refresh failed at expiry " + e + " though only " + plan.faultedTries() + " of its "
                 + TRIES + " tries were faulted " + plan);
           }
           absorbed = e;
@@ -143,17 +143,12 @@ final class SoakRun {
       Result r = new Result(o.profile().id(), client.name(), absorbed, counters.refreshCalls(), refreshesFailed.get(),
           users.requests.get(),
           users.failed.get(), sessionsLost.get(), counters.reuseDetected(), hung, injected, new TreeMap<>(users.reasons),
-          percentile(latencies, 0.50), percentile(latencies, 0.99), elapsedMillis, problems);
+          HerdCommand.percentileMillis(latencies, 50), HerdCommand.percentileMillis(latencies, 99), elapsedMillis, problems);
       if (r.sessionsLost() > 0) problems.add(r.sessionsLost() + " session" + (r.sessionsLost() == 1 ? "" : "s") + " lost");
       if (r.reuseDetected() > 0) problems.add(r.reuseDetected() + " reuse detection" + (r.reuseDetected() == 1 ? "" : "s"));
       if (hung > 0) problems.add(hung + " request" + (hung == 1 ? "" : "s") + " hung (over " + HUNG.toSeconds() + " s)");
       return r;
     }
-  }
-
-  static long percentile(long[] sortedNanos, double p) {
-    if (sortedNanos.length == 0) return 0;
-    return TimeUnit.NANOSECONDS.toMillis(sortedNanos[(int) Math.floor(p * (sortedNanos.length - 1))]);
   }
 
   /** Why a request failed, by kind: the refresh failure's reason, else the reply's status or the exception's type. */

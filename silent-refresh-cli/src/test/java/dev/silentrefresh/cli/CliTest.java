@@ -191,6 +191,51 @@ class CliTest {
     assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
   }
 
+  @Test
+  void serveTakesFaultRulesAndShowsCountersAndFaultsOverHttp() throws Exception {
+    StringWriter out = new StringWriter();
+    CommandLine cl = Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), false);
+    ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--dialect", "oauth2",
+        "--port", "0", "--fault", "api=too_many_requests:30s:x1", "--fault", "refresh=latency:1ms", "--fail-refresh",
+        "0.5"));
+    org.awaitility.Awaitility.await().atMost(60, TimeUnit.SECONDS).until(() -> out.toString().contains("Press Ctrl-C"));
+    String text = out.toString();
+    assertThat(text).contains("faults: refresh=server_error:0.5 refresh=latency:1ms api=too_many_requests:30s:x1");
+    URI admin = serve.server.adminUri();
+    assertThat(text).contains("curl -s " + admin + "counters").contains("curl -s -X POST " + admin + "faults");
+
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> api = http.send(HttpRequest.newBuilder(serve.server.apiUri("/api/me")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(api.statusCode()).isEqualTo(429);
+    assertThat(api.headers().firstValue("Retry-After")).hasValue("30");
+
+    HttpResponse<String> set = http.send(HttpRequest.newBuilder(admin.resolve("faults"))
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"rules\":[\"api=not_json:x1\"]}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+    assertThat(http.send(HttpRequest.newBuilder(serve.server.apiUri("/api/me")).build(),
+        HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("OK");
+
+    JsonNode counters = JSON.readTree(http.send(HttpRequest.newBuilder(admin.resolve("counters")).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    java.util.Map<String, Long> overHttp = new java.util.LinkedHashMap<>();
+    counters.properties().forEach(f -> overHttp.put(f.getKey(), f.getValue().asLong()));
+    assertThat(overHttp).isEqualTo(serve.server.counters().snapshot()).containsEntry("apiRequests", 2L)
+        .containsEntry("faultsInjected", 2L);
+    serve.stop.countDown();
+    assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
+  }
+
+  @Test
+  void serveHelpDescribesTheFaultGrammarAndTheAdminEndpoint() {
+    String help = run("serve", "--help").out().replaceAll("\\s+", " ");
+    assertThat(help).contains("--fault=RULE", "ENDPOINT=FAULT[:PART]...", "a percentage (10%) or xN", "too_many_requests_date",
+        "connection_reset", "never_answer", "/_admin/", "loopback origins");
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "bogus                                   | Unmatched argument",
@@ -207,6 +252,14 @@ class CliTest {
       "serve --dialect oauth2 --fail-refresh 2 | --fail-refresh must be between 0 and 1",
       "serve --dialect all                     | unknown dialect 'all'",
       "serve --dialect code-401 --client-secret x | --client-secret needs --dialect oauth2",
+      "serve --dialect oauth2 --fault refresh=server_eror:0.1 | --fault 'refresh=server_eror:0.1': unknown fault 'server_eror'; expected one of: server_error,",
+      "serve --dialect oauth2 --fault bogus     | --fault 'bogus': expected ENDPOINT=FAULT[:PART]..., such as refresh=server_error:0.1",
+      "serve --dialect oauth2 --fault token=latency:1s | --fault 'token=latency:1s': unknown endpoint 'token'; expected one of: login, refresh, api",
+      "serve --dialect oauth2 --fault api=drop_after_commit | --fault 'api=drop_after_commit': DROP_AFTER_COMMIT applies to REFRESH only, not API",
+      "serve --dialect oauth2 --fault refresh=server_error:2 | --fault 'refresh=server_error:2': '2': a rate must be within 0..1",
+      "serve --dialect oauth2 --fault api=server_error:200ms | --fault 'api=server_error:200ms': '200ms': server_error takes no duration",
+      "serve --dialect oauth2 --fault api=latency:200ms:x0 | --fault 'api=latency:200ms:x0': 'x0': xN needs N >= 1",
+      "serve --dialect oauth2 --fault api=latency:fast | --fault 'api=latency:fast': 'fast' is neither always, a rate",
       "demo --fleet 2                          | --fleet needs --redis URI",
       "demo --redis redis://127.0.0.1:6379     | --redis needs --fleet N",
       "demo --expiries 5                       | --expiries needs --fleet N --redis URI",

@@ -82,7 +82,7 @@ class SoakCommandTest {
   @Test
   void everyClientRunsAndTheTotalsAddUp() throws Exception {
     Path json = dir.resolve("all.json");
-    Run r = run("soak", "--client", "all", "--expiries", "20", "--faults", "0.2", "--seed", "11", "--users", "4",
+    Run r = run("soak", "--client", "all", "--expiries", "20", "--faults", "0.05", "--seed", "11", "--users", "4",
         "--json", json.toString());
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();

@@ -6,6 +6,7 @@ import dev.silentrefresh.StoredTokens;
 import dev.silentrefresh.TokenStore;
 import dev.silentrefresh.Tokens;
 import dev.silentrefresh.spi.RefreshLock;
+import dev.silentrefresh.spi.TokenCipher;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -28,9 +29,16 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link TokenStore} in one JSON file. Writes take a lock file (between processes) and a lock per
- * path (between threads), compare the version, write a temporary file and move it over the old one
- * atomically; a reader never sees half a file. As a {@link RefreshLock} it holds a second lock file
+ * path (between threads), compare the version, write a temporary file (created owner-only, 0600, where the file
+ * system has POSIX permissions), force it to disk, move it over the old one atomically and force the directory; a
+ * reader never sees half a file, and a crash leaves the old file or the new one (a temporary file left by a killed
+ * write is never read, and the next write replaces it). As a {@link RefreshLock} it holds a second lock file
  * ({@code <name>.refresh-lock}) across a whole refresh, so processes sharing the file refresh once.
+ *
+ * <p>With a {@link TokenCipher} the JSON is sealed with AES-GCM: the file is
+ * <code>{"format":"silent-refresh.token-file/1","sealed":"&lt;base64&gt;"}</code>. A wrong key, a changed or truncated
+ * file, a plain file read with a key, or a sealed one read without are each an {@link IOException} naming the file
+ * and what is wrong, never an empty session; {@link #overwrite} (a sign-in) replaces any of them.
  */
 public final class FileTokenStore implements TokenStore, RefreshLock {
   private static final ConcurrentHashMap<Path, ReentrantLock> WRITE_LOCKS = new ConcurrentHashMap<>();
@@ -39,12 +47,22 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
   private static final long LOCK_POLL_MILLIS = 10;
 
+  static final String SEALED_FORMAT = "silent-refresh.token-file/1";
+  private static final byte[] BOUND_TO = SEALED_FORMAT.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   private final Path path;
   private final Path lockPath;
   private final Path refreshLockPath;
+  private final TokenCipher cipher;
 
   public FileTokenStore(Path path) {
+    this(path, null);
+  }
+
+  /** A store in {@code path}, sealed with {@code cipher} when it is not null. */
+  public FileTokenStore(Path path, TokenCipher cipher) {
     if (path == null) throw new IllegalArgumentException("path is null");
+    this.cipher = cipher;
     this.path = path.toAbsolutePath().normalize();
     this.lockPath = this.path.resolveSibling(this.path.getFileName() + ".lock");
     this.refreshLockPath = this.path.resolveSibling(this.path.getFileName() + ".refresh-lock");
@@ -111,12 +129,17 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         createOwnerOnly(tmp);
-        Files.write(tmp, encode(written), StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC);
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+          java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(encode(written));
+          while (bytes.hasRemaining()) out.write(bytes);
+          out.force(true);
+        }
         try {
           Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
         }
+        forceDirectory();
         return written;
       } catch (IOException e) {
         if (e.getMessage() != null && e.getMessage().contains(path.toString())) throw e;
@@ -200,6 +223,15 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
     return kind + (m == null ? "" : " (" + m + ")");
   }
 
+  /** Makes the rename durable: forces the directory entry to disk where the platform can (not on Windows). */
+  private void forceDirectory() {
+    try (FileChannel dir = FileChannel.open(path.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // a directory cannot be opened or forced here: the rename is as durable as the file system makes it
+    }
+  }
+
   private static void createOwnerOnly(Path file) throws IOException {
     try {
       Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
@@ -208,7 +240,20 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
     }
   }
 
-  private byte[] encode(StoredTokens s) {
+  private byte[] encode(StoredTokens s) throws IOException {
+    byte[] plain = encodePlain(s);
+    if (cipher == null) return plain;
+    ObjectNode sealed = Json.object();
+    sealed.put("format", SEALED_FORMAT);
+    try {
+      sealed.put("sealed", java.util.Base64.getEncoder().encodeToString(cipher.seal(plain, BOUND_TO)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("cannot encrypt token file " + path + ": " + e.getClass().getSimpleName());
+    }
+    return Json.write(sealed);
+  }
+
+  private byte[] encodePlain(StoredTokens s) {
     ObjectNode o = Json.object();
     o.put("version", s.version());
     Tokens t = s.tokens();
@@ -223,11 +268,26 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
 
   private StoredTokens decode(byte[] bytes) throws IOException {
     if (bytes == null) return StoredTokens.empty();
-    JsonNode o;
-    try {
-      o = Json.parse(bytes);
-    } catch (IOException e) {
-      throw new IOException("token file " + path + " is not valid JSON; fix or delete it, or sign in again", null);
+    JsonNode o = parse(bytes, "");
+    JsonNode sealed = o.get("sealed");
+    if (sealed != null) {
+      if (cipher == null) {
+        throw new IOException("token file " + path + " is encrypted; give the store its key, or sign in again to replace it");
+      }
+      if (!SEALED_FORMAT.equals(o.path("format").asText(null)) || !sealed.isTextual()) {
+        throw new IOException("token file " + path + " is not a Silent Refresh token file (unknown format); sign in again to replace it");
+      }
+      byte[] plain;
+      try {
+        plain = cipher.open(java.util.Base64.getDecoder().decode(sealed.asText()), BOUND_TO);
+      } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
+        throw new IOException("token file " + path + " cannot be decrypted: wrong key, or the file was changed or"
+            + " cut short; sign in again to replace it");
+      }
+      o = parse(plain, " (decrypted)");
+    } else if (cipher != null) {
+      throw new IOException("token file " + path + " is not encrypted, but the store has a key: refusing it (it may"
+          + " have been written by something else); sign in again to replace it");
     }
     JsonNode version = o.get("version");
     if (!o.isObject() || version == null || !version.canConvertToLong()) {
@@ -245,6 +305,15 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
       return new StoredTokens(tokens, version.asLong());
     } catch (IllegalArgumentException e) {
       throw new IOException("token file " + path + " is invalid: " + e.getMessage() + "; fix or delete it, or sign in again");
+    }
+  }
+
+  private JsonNode parse(byte[] bytes, String what) throws IOException {
+    try {
+      return Json.parse(bytes);
+    } catch (IOException e) {
+      throw new IOException("token file " + path + what + " is not valid JSON (damaged or cut short); fix or delete it,"
+          + " or sign in again", null);
     }
   }
 
@@ -267,6 +336,6 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
 
   @Override
   public String toString() {
-    return "FileTokenStore{" + path + '}';
+    return "FileTokenStore{" + path + (cipher == null ? "" : ", " + cipher) + '}';
   }
 }

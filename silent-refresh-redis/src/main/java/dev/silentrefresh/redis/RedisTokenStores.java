@@ -157,13 +157,7 @@ public final class RedisTokenStores implements AutoCloseable {
 
     /** Encrypts the tokens at rest with AES-GCM under {@code key} (AES, 128, 192 or 256 bits). */
     public Builder encryptionKey(SecretKey key) {
-      if (key == null || !"AES".equalsIgnoreCase(key.getAlgorithm()) || key.getEncoded() == null) {
-        throw new IllegalArgumentException("encryptionKey must be an AES key");
-      }
-      int bits = key.getEncoded().length * 8;
-      if (bits != 128 && bits != 192 && bits != 256) {
-        throw new IllegalArgumentException("encryptionKey must have 128, 192 or 256 bits, not " + bits);
-      }
+      dev.silentrefresh.spi.TokenCipher.of(key); // checks it: an AES key of 128, 192 or 256 bits
       this.encryptionKey = key;
       return this;
     }

@@ -4,17 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.silentrefresh.Tokens;
+import dev.silentrefresh.spi.TokenCipher;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,16 +23,14 @@ import org.jspecify.annotations.Nullable;
 final class StoredForm {
   static final String FORMAT = "silent-refresh.tokens/1";
   private static final String SEALED = "enc:v1:";
-  private static final int NONCE_BYTES = 12;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String redisKey;
-  private final @Nullable SecretKey key;
+  private final @Nullable TokenCipher cipher;
 
   StoredForm(String redisKey, @Nullable SecretKey key) {
     this.redisKey = redisKey;
-    this.key = key;
+    this.cipher = key == null ? null : TokenCipher.of(key);
   }
 
   String write(Tokens tokens) throws IOException {
@@ -46,18 +41,18 @@ final class StoredForm {
     if (tokens.expiresAt() != null) node.put("expiresAt", tokens.expiresAt().toString());
     if (tokens.refreshExpiresAt() != null) node.put("refreshExpiresAt", tokens.refreshExpiresAt().toString());
     byte[] plain = JSON.writeValueAsBytes(node);
-    return key == null ? new String(plain, StandardCharsets.UTF_8) : seal(plain);
+    return cipher == null ? new String(plain, StandardCharsets.UTF_8) : seal(plain);
   }
 
   Tokens read(String stored) throws IOException {
     byte[] plain;
     if (stored.startsWith(SEALED)) {
-      if (key == null) {
+      if (cipher == null) {
         throw new IOException("the session at Redis key " + redisKey + " is encrypted; configure its encryption key");
       }
       plain = open(stored.substring(SEALED.length()));
     } else {
-      if (key != null) {
+      if (cipher != null) {
         throw new IOException("the session at Redis key " + redisKey + " is not encrypted, but an encryption key is"
             + " configured: refusing it (it may have been written by something else)");
       }
@@ -86,15 +81,8 @@ final class StoredForm {
   }
 
   private String seal(byte[] plain) throws IOException {
-    byte[] nonce = new byte[NONCE_BYTES];
-    RANDOM.nextBytes(nonce);
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-      cipher.updateAAD(redisKey.getBytes(StandardCharsets.UTF_8));
-      byte[] sealed = cipher.doFinal(plain);
-      return SEALED + Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
-          .put(nonce).put(sealed).array());
+      return SEALED + Base64.getEncoder().encodeToString(cipher.seal(plain, redisKey.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot encrypt the session for Redis key " + redisKey + ": " + e.getClass().getSimpleName(), e);
     }
@@ -107,17 +95,11 @@ final class StoredForm {
     } catch (IllegalArgumentException e) {
       throw new IOException("the encrypted session at Redis key " + redisKey + " is damaged (not base64)");
     }
-    if (all.length < NONCE_BYTES + 16) {
-      throw new IOException("the encrypted session at Redis key " + redisKey + " is damaged (too short)");
-    }
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, all, 0, NONCE_BYTES));
-      cipher.updateAAD(redisKey.getBytes(StandardCharsets.UTF_8));
-      return cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES);
+      return cipher.open(all, redisKey.getBytes(StandardCharsets.UTF_8));
     } catch (AEADBadTagException e) {
       throw new IOException("cannot decrypt the session at Redis key " + redisKey
-          + ": wrong encryption key, or the value was changed or moved from another key");
+          + ": wrong encryption key, or the value was changed, cut short or moved from another key");
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot decrypt the session at Redis key " + redisKey + ": " + e.getClass().getSimpleName(), e);
     }

@@ -4,19 +4,41 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Mints and verifies the HS256 JWT access tokens, with a random 256-bit key per server instance. */
+/**
+ * Mints and verifies the RS256 JWT access tokens. The algorithm is pinned: a token is accepted only when its header
+ * says {@code RS256} and this server's key id ({@code kid}, random per server), its signature verifies with this
+ * server's public key, its issuer is {@link #ISSUER}, its audience {@link #AUDIENCE}, and it is inside
+ * {@code nbf}..{@code exp} on the server's clock, with no leeway. So {@code alg: none}, an HS256 token whose HMAC key
+ * is the public key (key confusion), another key, a changed payload, a wrong issuer or audience and a token of
+ * another server are rejected.
+ *
+ * <p>The RSA-2048 key pair is made once per JVM (it takes about a tenth of a second, too long for every one of the
+ * thousands of servers a test run starts); the per-server {@code kid} keeps one server's tokens off another,
+ * also a later server on the same port.
+ */
 final class AccessTokens {
+  /** The {@code iss} of every access token. */
+  static final String ISSUER = "silent-refresh-testkit";
+  /** The {@code aud} of every access token: the protected API. */
+  static final String AUDIENCE = "silent-refresh-api";
 
   /** Outcome of checking an access token. */
   enum Status { VALID, EXPIRED, INVALID, MISSING }
@@ -40,21 +62,34 @@ final class AccessTokens {
     }
   }
 
-  private final MACSigner signer;
-  private final MACVerifier verifier;
+  /** Made on first use, once per JVM. */
+  private static final class Keys {
+    static final KeyPair RSA = generate();
+
+    private static KeyPair generate() {
+      try {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        return g.generateKeyPair();
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("RSA missing", e);
+      }
+    }
+  }
+
+  private final String keyId;
+  private final RSASSASigner signer;
+  private final RSASSAVerifier verifier;
   private final long ttlSeconds;
   /** Tokens minted in an earlier generation count as expired (see {@link #expireAll()}). */
-  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong generation = new AtomicLong();
 
   AccessTokens(Duration ttl, SecureRandom random) {
-    byte[] key = new byte[32];
-    random.nextBytes(key);
-    try {
-      this.signer = new MACSigner(key);
-      this.verifier = new MACVerifier(key);
-    } catch (JOSEException e) {
-      throw new IllegalStateException("cannot set up the HS256 key", e);
-    }
+    byte[] kid = new byte[9];
+    random.nextBytes(kid);
+    this.keyId = Base64.getUrlEncoder().withoutPadding().encodeToString(kid);
+    this.signer = new RSASSASigner(Keys.RSA.getPrivate());
+    this.verifier = new RSASSAVerifier((RSAPublicKey) Keys.RSA.getPublic());
     // exp has one-second resolution; a sub-second lifetime still lasts one second
     long seconds = ttl.getSeconds() + (ttl.getNano() > 0 ? 1 : 0);
     this.ttlSeconds = Math.max(1, seconds);
@@ -91,15 +126,29 @@ final class AccessTokens {
   }
 
   private String sign(String username, String family, long iat, long exp) {
+    Date issued = Date.from(Instant.ofEpochSecond(iat));
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        .issuer(ISSUER)
+        .audience(AUDIENCE)
         .subject(username)
-        .issueTime(Date.from(Instant.ofEpochSecond(iat)))
+        .issueTime(issued)
+        .notBeforeTime(issued)
         .expirationTime(Date.from(Instant.ofEpochSecond(exp)))
         .jwtID(UUID.randomUUID().toString())
         .claim("fam", family)
         .claim("gen", generation.get())
         .build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+    return sign(header(), claims);
+  }
+
+  /** This server's header: {@code RS256}, its {@code kid}, type JWT. */
+  JWSHeader header() {
+    return new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).type(JOSEObjectType.JWT).build();
+  }
+
+  /** Signs {@code claims} under {@code header} with this server's private key (tests forge tokens with it). */
+  String sign(JWSHeader header, JWTClaimsSet claims) {
+    SignedJWT jwt = new SignedJWT(header, claims);
     try {
       jwt.sign(signer);
     } catch (JOSEException e) {
@@ -108,21 +157,35 @@ final class AccessTokens {
     return jwt.serialize();
   }
 
-  /** Checks signature (HS256 with this server's key only), then expiry against {@code now}. */
+  /** The public key tokens are verified with (public knowledge, as a JWKS would publish it). */
+  RSAPublicKey publicKey() {
+    return (RSAPublicKey) Keys.RSA.getPublic();
+  }
+
+  /**
+   * Checks, in order: the header ({@code RS256} and this server's {@code kid}, nothing else), the signature, the
+   * issuer and audience, {@code nbf}, then {@code exp} and the generation against {@code now}. Only the last makes
+   * a token {@link Status#EXPIRED}; any other failure is {@link Status#INVALID}.
+   */
   Check verify(String token, Instant now) {
     if (token == null) {
       return Check.MISSING;
     }
     try {
       SignedJWT jwt = SignedJWT.parse(token);
-      if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+      JWSHeader header = jwt.getHeader();
+      if (!JWSAlgorithm.RS256.equals(header.getAlgorithm()) || !keyId.equals(header.getKeyID())
+          || !jwt.verify(verifier)) {
         return Check.INVALID;
       }
       JWTClaimsSet claims = jwt.getJWTClaimsSet();
       Date exp = claims.getExpirationTime();
+      Date nbf = claims.getNotBeforeTime();
       String sub = claims.getSubject();
       Object gen = claims.getClaim("gen");
-      if (exp == null || sub == null || !(gen instanceof Number)) {
+      if (!ISSUER.equals(claims.getIssuer()) || !List.of(AUDIENCE).equals(claims.getAudience())
+          || exp == null || nbf == null || sub == null || !(gen instanceof Number)
+          || now.isBefore(nbf.toInstant())) {
         return Check.INVALID;
       }
       boolean current = ((Number) gen).longValue() == generation.get();

@@ -1,12 +1,15 @@
 package dev.silentrefresh.testkit;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -18,18 +21,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Jetty 12 core handler: reads the request (at most {@value #MAX_BODY} bytes), hands it to
- * {@link AuthLogic} and writes the {@link Reply} with the CORS headers every reply carries. Blocking: the
- * server's thread pool is sized for it, and injected waits happen on the request thread.
+ * {@link AuthLogic} (or, under {@value AdminEndpoint#PREFIX}, to the {@link AdminEndpoint}) and writes the
+ * {@link Reply} with the CORS headers every reply carries. Blocking: the server's thread pool is sized for it,
+ * and injected waits happen on the request thread.
  */
 final class AuthHandler extends Handler.Abstract {
   static final int MAX_BODY = 64 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(AuthHandler.class);
 
   private final AuthLogic logic;
+  private final AdminEndpoint admin;
+  private final Unanswered unanswered;
 
-  AuthHandler(AuthLogic logic) {
+  AuthHandler(AuthLogic logic, AdminEndpoint admin, Unanswered unanswered) {
     super(InvocationType.BLOCKING);
     this.logic = logic;
+    this.admin = admin;
+    this.unanswered = unanswered;
   }
 
   @Override
@@ -42,7 +50,11 @@ final class AuthHandler extends Handler.Abstract {
       LOG.warn("{} failed: {}", request.getMethod(), t.getClass().getName());
       reply = logic.serverError();
     }
-    write(request, response, reply, callback);
+    if (reply.ending != null) {
+      end(request, reply.ending, callback);
+    } else {
+      write(response, reply, callback);
+    }
     return true;
   }
 
@@ -55,7 +67,7 @@ final class AuthHandler extends Handler.Abstract {
     if (body.length > MAX_BODY) return tooLarge(in, -1);
     HttpCall call = new HttpCall(request.getMethod(), Request.getPathInContext(request),
         request.getHttpURI().getQuery(), headers::get, body);
-    return logic.handle(call);
+    return AdminEndpoint.owns(call.path) ? admin.answer(call) : logic.handle(call);
   }
 
   /** Bodies up to this size are read to their end before a 413, so that closing never resets the client. */
@@ -74,13 +86,27 @@ final class AuthHandler extends Handler.Abstract {
     return logic.tooLarge().withHeader("Connection", "close");
   }
 
-  private static void write(Request request, Response response, Reply reply, Callback callback) {
-    if (reply.disconnect) {
-      // not a byte of a response: close the socket, then end the exchange (Jetty cannot write to it any more)
-      request.getConnectionMetaData().getConnection().getEndPoint().close();
-      callback.failed(new EofException("reply dropped by an injected fault"));
+  /** Ends an exchange without a response: closed, reset, or left open unanswered. */
+  private void end(Request request, Reply.Ending ending, Callback callback) {
+    if (ending == Reply.Ending.NEVER_ANSWER) {
+      unanswered.park(request, callback);
       return;
     }
+    EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    if (ending == Reply.Ending.RESET && endPoint instanceof SocketChannelEndPoint) {
+      try {
+        // closing with a zero linger time sends a RST instead of a FIN
+        ((SocketChannelEndPoint) endPoint).getChannel().setOption(StandardSocketOptions.SO_LINGER, 0);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("cannot set SO_LINGER: {}", e.getClass().getName());
+      }
+    }
+    // not a byte of a response: close the socket, then end the exchange (Jetty cannot write to it any more)
+    endPoint.close();
+    callback.failed(new EofException("reply dropped by an injected fault"));
+  }
+
+  private static void write(Response response, Reply reply, Callback callback) {
     response.setStatus(reply.status);
     HttpFields.Mutable h = response.getHeaders();
     addCors(h);

@@ -37,10 +37,13 @@ final class AuthLogic {
   private final Pauser pauser;
   private final FaultReplies faultReplies;
   private final Streams streams;
+  private final LoginThrottle loginThrottle;
 
   AuthLogic(ServerProtocol protocol, AccessTokens accessTokens, RefreshTokenStore refreshTokens, Map<String, String> users,
-      Clock clock, Map<Endpoint, Duration> latency, Counters counters, Faults faults, Pauser pauser, Streams streams) {
+      Clock clock, Map<Endpoint, Duration> latency, Counters counters, Faults faults, Pauser pauser, Streams streams,
+      LoginThrottle loginThrottle) {
     this.streams = streams;
+    this.loginThrottle = loginThrottle;
     this.protocol = protocol;
     this.accessTokens = accessTokens;
     this.refreshTokens = refreshTokens;
@@ -50,7 +53,7 @@ final class AuthLogic {
     this.counters = counters;
     this.faults = faults;
     this.pauser = pauser;
-    this.faultReplies = new FaultReplies(protocol, accessTokens.ttlSeconds(), refreshTokens.ttl().toSeconds());
+    this.faultReplies = new FaultReplies(protocol, clock, accessTokens.ttlSeconds(), refreshTokens.ttl().toSeconds());
   }
 
   ServerProtocol protocol() {
@@ -84,6 +87,16 @@ final class AuthLogic {
     accessTokens.expireAll();
   }
 
+  /** Forgets every failed login (see {@link LoginThrottle}). */
+  void resetLoginThrottle() {
+    loginThrottle.reset();
+  }
+
+  /** The access token issuer and checker (for tests that forge tokens with the server's own key). */
+  AccessTokens accessTokens() {
+    return accessTokens;
+  }
+
   /** Issues a token pair to {@code username} in a new family, without HTTP (and without counting a login). */
   IssuedTokens issue(String username, boolean expired) {
     RefreshTokenStore.NewToken refresh = refreshTokens.login(username);
@@ -107,13 +120,16 @@ final class AuthLogic {
     }
     try {
       pauser.pause(latency.get(endpoint));
-      Faults.Fault fault = faults.pick(endpoint);
-      if (fault != null) {
+      Faults.Decision decision = faults.pick(endpoint);
+      if (decision.injected()) {
         counters.incFaultsInjected();
-        LOG.debug("fault {} on {} {}", fault, call.method, logPath(call));
-        switch (fault) {
+        LOG.debug("fault {} (latency {}) on {} {}", decision.fault, decision.latency, call.method, logPath(call));
+        pauser.pause(decision.latency);
+      }
+      if (decision.fault != null) {
+        switch (decision.fault) {
           case DELAY:
-            pauser.pause(faults.currentDelay());
+            pauser.pause(decision.setting);
             break;
           case DROP_AFTER_COMMIT:
             refresh(call, true);
@@ -123,17 +139,21 @@ final class AuthLogic {
             return Reply.disconnect();
           case HANG_AFTER_COMMIT:
             refresh(call, true);
-            faults.holdReply();
+            faults.holdReply(decision.setting);
             return Reply.disconnect();
           case HANG_BEFORE_COMMIT:
             counters.incRefreshRequestsDropped();
-            faults.holdRequest();
+            faults.holdRequest(decision.setting);
             return Reply.disconnect();
+          case CONNECTION_RESET:
+            return Reply.reset();
+          case NEVER_ANSWER:
+            return Reply.neverAnswer();
           case REJECT_TOKENS:
             counters.incRejectedRequests();
             return accessRejected(call, AccessTokens.Status.EXPIRED);
           default:
-            return faultReplies.reply(endpoint, fault);
+            return faultReplies.reply(endpoint, decision.fault, decision.setting);
         }
       }
       switch (endpoint) {
@@ -156,9 +176,19 @@ final class AuthLogic {
     if (request.rejection != null) {
       return request.rejection;
     }
-    if (!request.clientOnly && !passwordMatches(request.username, request.password)) {
-      LOG.debug("login refused: bad credentials");
-      return protocol.badCredentials();
+    if (!request.clientOnly) {
+      Duration wait = loginThrottle.admit(request.username);
+      if (wait != null) {
+        counters.incLoginsThrottled();
+        LOG.debug("login refused: throttled for {}", wait);
+        return RetryAfter.tooManyRequests(RetryAfter.seconds(wait));
+      }
+      if (!passwordMatches(request.username, request.password)) {
+        counters.incLoginFailures();
+        LOG.debug("login refused: bad credentials");
+        return protocol.badCredentials();
+      }
+      loginThrottle.succeeded(request.username);
     }
     IssuedTokens issued = issue(request.username, false);
     return protocol.tokens(Endpoint.LOGIN, new ServerProtocol.TokenFields(TextNode.valueOf(issued.accessToken()),

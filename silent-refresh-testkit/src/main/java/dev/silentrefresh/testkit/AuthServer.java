@@ -17,8 +17,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A real HTTP reference auth server speaking one {@link Profile}: login, refresh and a protected API, with
- * HS256 JWT access tokens, hashed rotating refresh tokens (reuse detection, grace window, family revocation),
- * latency and fault injection, and {@link Counters} as ground truth.
+ * RS256 JWT access tokens (algorithm, key, issuer and audience pinned), hashed rotating refresh tokens (reuse
+ * detection, grace window, family revocation), throttled failed logins, latency and fault injection, and
+ * {@link Counters} as ground truth — in Java and over HTTP at {@code /_admin/} (see {@link #adminUri()}).
  *
  * <pre>{@code
  * try (AuthServer server = AuthServer.builder(Profile.OAUTH2).accessTtl(Duration.ofSeconds(30)).start()) {
@@ -53,7 +54,7 @@ public final class AuthServer implements AutoCloseable {
     ServerProtocol protocol = ServerProtocol.of(profile, b.clientId, b.clientSecret, b.clientCredential);
     Map<String, String> users = b.users.isEmpty() ? Map.of("demo", "demo-password") : Map.copyOf(b.users);
     this.logic = new AuthLogic(protocol, accessTokens, refreshTokens, users, b.clock, new EnumMap<>(b.latency),
-        counters, faults, pauser, streams);
+        counters, faults, pauser, streams, new LoginThrottle(b.loginFailures, b.loginWindow, b.clock));
 
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
     threads.setName("auth-server-" + profile.id());
@@ -66,7 +67,7 @@ public final class AuthServer implements AutoCloseable {
     connector.setPort(b.port);
     connector.setAcceptQueueSize(1024); // clients open hundreds of connections at once
     server.addConnector(connector);
-    server.setHandler(new AuthHandler(logic));
+    server.setHandler(new AuthHandler(logic, new AdminEndpoint(this), faults.unansweredRequests()));
     server.setErrorHandler(new AuthHandler.JsonErrors());
     // no graceful phase: it would wait for clients' idle keep-alive connections; busy threads get 1 s
     server.setStopTimeout(0);
@@ -132,6 +133,15 @@ public final class AuthServer implements AutoCloseable {
    */
   public URI refreshUri() {
     return baseUri.resolve(logic.protocol().refreshPath());
+  }
+
+  /**
+   * The test-control endpoint, {@code http://HOST:PORT/_admin/}: {@code GET counters}, {@code GET|POST|PUT|DELETE
+   * faults} (rules in {@link FaultRule} text), {@code POST release}, {@code POST expire-access-tokens},
+   * {@code POST reset}. JSON; CORS for loopback origins. Always on: this is a test server.
+   */
+  public URI adminUri() {
+    return baseUri.resolve(AdminEndpoint.PREFIX + "/");
   }
 
   /** An absolute URI on this server, e.g. {@code apiUri("/api/me")}. */
@@ -214,13 +224,19 @@ public final class AuthServer implements AutoCloseable {
   }
 
   /**
-   * Sets the counters to zero, clears the faults and releases held replies and streams; issued tokens and
-   * families are kept.
+   * Sets the counters to zero, clears the faults, releases held replies and streams and forgets failed logins;
+   * issued tokens and families are kept.
    */
   public void reset() {
     counters.reset();
     faults.clear();
     streams.reset();
+    logic.resetLoginThrottle();
+  }
+
+  /** The access tokens' issuer and checker, for tests that forge tokens with this server's key. */
+  AccessTokens accessTokens() {
+    return logic.accessTokens();
   }
 
   /** Stops the server and frees its port; requests waiting on latency or DELAY end at once. Idempotent. */
@@ -257,6 +273,11 @@ public final class AuthServer implements AutoCloseable {
 
   /** Configures and {@linkplain #start() starts} an {@link AuthServer}. Not thread-safe. */
   public static final class Builder {
+    /** Failed logins of one username within {@link #DEFAULT_LOGIN_WINDOW} before its logins are throttled. */
+    public static final int DEFAULT_LOGIN_FAILURES = 10;
+    /** The sliding window failed logins are counted in. */
+    public static final Duration DEFAULT_LOGIN_WINDOW = Duration.ofMinutes(1);
+
     private final Profile profile;
     private String host = "127.0.0.1";
     private int port;
@@ -272,6 +293,8 @@ public final class AuthServer implements AutoCloseable {
     private String clientCredential = "demo-app-credential";
     private String clientSecret;
     private final Map<Endpoint, Duration> latency = new EnumMap<>(Endpoint.class);
+    private int loginFailures = DEFAULT_LOGIN_FAILURES;
+    private Duration loginWindow = DEFAULT_LOGIN_WINDOW;
 
     private Builder(Profile profile) {
       this.profile = Objects.requireNonNull(profile, "profile");
@@ -393,6 +416,29 @@ public final class AuthServer implements AutoCloseable {
     }
 
     /**
+     * Throttles password logins per username (default {@value #DEFAULT_LOGIN_FAILURES} failures per minute): once
+     * {@code failures} attempts for one username failed within {@code window} (a sliding window on the server's
+     * {@link #clock(Clock)}), every further attempt for it — with the right password too, which is then not
+     * checked — gets 429 {@code {"error":"too_many_requests"}} with {@code Retry-After} (seconds until the oldest
+     * failure leaves the window), counted in {@link Counters#loginsThrottled()}. A successful login forgets the
+     * username's failures; other usernames are never affected. {@code client_credentials} logins are not throttled.
+     */
+    public Builder loginThrottle(int failures, Duration window) {
+      if (failures < 1) {
+        throw new IllegalArgumentException("failures must be >= 1, was " + failures);
+      }
+      this.loginWindow = positive(window, "window");
+      this.loginFailures = failures;
+      return this;
+    }
+
+    /** Never throttles logins, however often they fail. */
+    public Builder noLoginThrottle() {
+      this.loginFailures = 0;
+      return this;
+    }
+
+    /**
      * Binds and starts the server.
      *
      * @throws IllegalStateException when it cannot start (port taken, unknown host, ...)
@@ -417,6 +463,8 @@ public final class AuthServer implements AutoCloseable {
       b.clientCredential = clientCredential;
       b.clientSecret = clientSecret;
       b.latency.putAll(latency);
+      b.loginFailures = loginFailures;
+      b.loginWindow = loginWindow;
       return b;
     }
 

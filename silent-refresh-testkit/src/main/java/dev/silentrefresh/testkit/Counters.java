@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Counters {
   private final AtomicLong loginCalls = new AtomicLong();
+  private final AtomicLong loginFailures = new AtomicLong();
+  private final AtomicLong loginsThrottled = new AtomicLong();
   private final AtomicLong refreshCalls = new AtomicLong();
   private final AtomicLong refreshSucceeded = new AtomicLong();
   private final AtomicLong refreshRejected = new AtomicLong();
@@ -31,6 +33,19 @@ public final class Counters {
   /** Requests to the login endpoint (any outcome). Programmatic {@code issueTokens} calls are not counted. */
   public long loginCalls() {
     return loginCalls.get();
+  }
+
+  /** Logins refused for a wrong username or password (not those refused by the throttle). */
+  public long loginFailures() {
+    return loginFailures.get();
+  }
+
+  /**
+   * Logins refused with 429 because their username failed too often just before (see
+   * {@link AuthServer.Builder#loginThrottle(int, java.time.Duration)}); the password was not checked.
+   */
+  public long loginsThrottled() {
+    return loginsThrottled.get();
   }
 
   /** Requests to the refresh endpoint (any outcome, including faulted ones and a wrong client credential). */
@@ -87,7 +102,7 @@ public final class Counters {
     return rejectedRequests.get();
   }
 
-  /** Requests whose reply was changed by a {@link Faults} rule. */
+  /** Requests whose reply (or its timing: {@link Faults.Fault#LATENCY}) was changed by a {@link Faults} rule. */
   public long faultsInjected() {
     return faultsInjected.get();
   }
@@ -115,6 +130,8 @@ public final class Counters {
   public Map<String, Long> snapshot() {
     Map<String, Long> m = new LinkedHashMap<>();
     m.put("loginCalls", loginCalls());
+    m.put("loginFailures", loginFailures());
+    m.put("loginsThrottled", loginsThrottled());
     m.put("refreshCalls", refreshCalls());
     m.put("refreshSucceeded", refreshSucceeded());
     m.put("refreshRejected", refreshRejected());
@@ -137,6 +154,14 @@ public final class Counters {
 
   void incLoginCalls() {
     loginCalls.incrementAndGet();
+  }
+
+  void incLoginFailures() {
+    loginFailures.incrementAndGet();
+  }
+
+  void incLoginsThrottled() {
+    loginsThrottled.incrementAndGet();
   }
 
   void incApiRequests() {
@@ -194,8 +219,8 @@ public final class Counters {
   }
 
   void reset() {
-    for (AtomicLong c : new AtomicLong[] {loginCalls, refreshCalls, refreshSucceeded, refreshRejected,
-        reuseDetected, familiesRevoked, apiRequests, apiSucceeded, rejectedRequests, faultsInjected,
+    for (AtomicLong c : new AtomicLong[] {loginCalls, loginFailures, loginsThrottled, refreshCalls, refreshSucceeded,
+        refreshRejected, reuseDetected, familiesRevoked, apiRequests, apiSucceeded, rejectedRequests, faultsInjected,
         refreshRepliesDropped, refreshRequestsDropped}) {
       c.set(0);
     }

@@ -4,9 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 
-/** The replies of the faults that answer instead of the server (everything but DELAY and the two special ones). */
+/**
+ * The replies of the faults that answer instead of the server: every fault but the waits, the holds, those that
+ * send no response and the two that process the request (DROP_AFTER_COMMIT, REJECT_TOKENS).
+ */
 final class FaultReplies {
   private static final String HTML_PAGE = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>"
       + "<body><center><h1>502 Bad Gateway</h1></center><hr><center>proxy</center></body></html>\n";
@@ -16,21 +21,29 @@ final class FaultReplies {
   private static final String WRONG_TYPES_USER = "{\"id\":{\"value\":1},\"username\":42,\"displayName\":[\"Demo\"]}";
 
   private final ServerProtocol protocol;
+  private final Clock clock;
   private final long expiresIn;
   private final long refreshExpiresIn;
 
-  FaultReplies(ServerProtocol protocol, long expiresIn, long refreshExpiresIn) {
+  FaultReplies(ServerProtocol protocol, Clock clock, long expiresIn, long refreshExpiresIn) {
     this.protocol = protocol;
+    this.clock = clock;
     this.expiresIn = expiresIn;
     this.refreshExpiresIn = refreshExpiresIn;
   }
 
-  Reply reply(Endpoint endpoint, Faults.Fault fault) {
+  /** The reply of {@code fault} on {@code endpoint}; {@code setting} is its Retry-After where it has one. */
+  Reply reply(Endpoint endpoint, Faults.Fault fault, Duration setting) {
     switch (fault) {
       case SERVER_ERROR:
         return protocol.serverError();
       case SERVICE_UNAVAILABLE:
-        return Reply.json(503, "{\"error\":\"service_unavailable\"}").withHeader("Retry-After", "1");
+        return Reply.json(503, "{\"error\":\"service_unavailable\"}")
+            .withHeader("Retry-After", RetryAfter.seconds(setting));
+      case TOO_MANY_REQUESTS:
+        return RetryAfter.tooManyRequests(RetryAfter.seconds(setting));
+      case TOO_MANY_REQUESTS_DATE:
+        return RetryAfter.tooManyRequests(RetryAfter.httpDate(clock.instant(), setting));
       case HTML_ERROR_PAGE:
         return Reply.of(502, "text/html", HTML_PAGE.getBytes(StandardCharsets.UTF_8));
       case MALFORMED_JSON:

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * An HTTP reply decided by the server logic, written out by {@link AuthHandler}. Immutable. Three kinds: a
  * whole body (with Content-Length), a streamed body (chunked, written line by line by a {@link Streamer} on
- * the request thread), or no reply at all ({@link #disconnect()}: the connection is closed without a byte).
+ * the request thread), or no reply at all (an {@link Ending}: the connection is closed without a byte, reset, or
+ * left open unanswered).
  */
 final class Reply {
   static final String JSON = "application/json";
@@ -27,23 +28,35 @@ final class Reply {
     void sendHeaders() throws IOException;
   }
 
-  private static final Reply DISCONNECT = new Reply(0, null, new byte[0], Map.of(), null, true);
+  /** How a reply that sends nothing ends its exchange. */
+  enum Ending {
+    /** The connection is closed (a FIN) without a byte of a response. */
+    DISCONNECT,
+    /** The connection is reset (a TCP RST). */
+    RESET,
+    /** Nothing is sent and the connection stays open (see {@link Unanswered}). */
+    NEVER_ANSWER
+  }
+
+  private static final Reply DISCONNECT = new Reply(0, null, new byte[0], Map.of(), null, Ending.DISCONNECT);
+  private static final Reply RESET = new Reply(0, null, new byte[0], Map.of(), null, Ending.RESET);
+  private static final Reply NEVER_ANSWER = new Reply(0, null, new byte[0], Map.of(), null, Ending.NEVER_ANSWER);
 
   final int status;
   final String contentType; // null: no body
   final byte[] body;
   final Map<String, String> headers;
   final Streamer streamer; // non-null: a streamed body of contentType
-  final boolean disconnect;
+  final Ending ending; // non-null: no response at all
 
   private Reply(int status, String contentType, byte[] body, Map<String, String> headers, Streamer streamer,
-      boolean disconnect) {
+      Ending ending) {
     this.status = status;
     this.contentType = contentType;
     this.body = body;
     this.headers = headers;
     this.streamer = streamer;
-    this.disconnect = disconnect;
+    this.ending = ending;
   }
 
   static Reply json(int status, String json) {
@@ -51,16 +64,16 @@ final class Reply {
   }
 
   static Reply of(int status, String contentType, byte[] body) {
-    return new Reply(status, contentType, body, Map.of(), null, false);
+    return new Reply(status, contentType, body, Map.of(), null, null);
   }
 
   static Reply empty(int status) {
-    return new Reply(status, null, new byte[0], Map.of(), null, false);
+    return new Reply(status, null, new byte[0], Map.of(), null, null);
   }
 
   /** A chunked body of {@code contentType} written by {@code streamer}. */
   static Reply stream(int status, String contentType, Streamer streamer) {
-    return new Reply(status, contentType, new byte[0], Map.of(), streamer, false);
+    return new Reply(status, contentType, new byte[0], Map.of(), streamer, null);
   }
 
   /** No reply: the connection is closed without sending anything. */
@@ -68,17 +81,27 @@ final class Reply {
     return DISCONNECT;
   }
 
+  /** No reply: the connection is reset. */
+  static Reply reset() {
+    return RESET;
+  }
+
+  /** No reply, ever: the connection stays open until the client or the server closes it. */
+  static Reply neverAnswer() {
+    return NEVER_ANSWER;
+  }
+
   Reply withHeader(String name, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
-    return new Reply(status, contentType, body, Map.copyOf(h), streamer, disconnect);
+    return new Reply(status, contentType, body, Map.copyOf(h), streamer, ending);
   }
 
   /** The same reply with the body cut to its first half (Content-Length follows the cut body). */
   Reply truncated() {
     byte[] half = new byte[body.length / 2];
     System.arraycopy(body, 0, half, 0, half.length);
-    return new Reply(status, contentType, half, headers, streamer, disconnect);
+    return new Reply(status, contentType, half, headers, streamer, ending);
   }
 
   /** This whole-body reply as a one-line ndjson stream: same status and headers, the body as its only line. */
@@ -92,6 +115,6 @@ final class Reply {
     return new Reply(status, NDJSON, new byte[0], headers, out -> {
       out.line(line);
       afterLine.run();
-    }, false);
+    }, null);
   }
 }

@@ -32,6 +32,12 @@
  *   <li><b>Streams</b>: the protected {@code GET /api/stream[?lines=N][&hold=true|first][&holdRejection=true]},
  *     chunked ndjson whose first value is the profile's API value or its rejection, held after (or before) that
  *     value until {@code streams().releaseHeld()}; see {@link dev.silentrefresh.testkit.Streams}.</li>
+ *   <li><b>Faults per endpoint, while running</b>: {@link dev.silentrefresh.testkit.FaultRule}s such as
+ *     {@code refresh=server_error:0.1} or {@code api=latency:200ms}, from Java, {@code serve --fault} or over HTTP;
+ *     see {@link dev.silentrefresh.testkit.Faults.Fault} for what the client sees of each.</li>
+ *   <li><b>The same ground truth for a front end</b>: the admin endpoint
+ *     ({@link dev.silentrefresh.testkit.AuthServer#adminUri()}) serves the counters and takes fault rules over HTTP,
+ *     with CORS for pages of loopback origins.</li>
  *   <li><b>Reject every access token, even fresh ones</b>: {@code faults().failAlways(Endpoint.API,
  *     Fault.REJECT_TOKENS)} (until {@code faults().clear()}); {@link dev.silentrefresh.testkit.AuthServer#expireAccessTokens()}
  *     only expires the tokens issued so far.</li>

@@ -106,7 +106,7 @@ class AuthServerTest extends ServerTestBase {
   void snapshotNamesEveryCounter() {
     AuthServer s = start(Profile.OAUTH2);
     Map<String, Long> snap = s.counters().snapshot();
-    assertThat(snap.keySet()).containsExactly("loginCalls", "refreshCalls", "refreshSucceeded", "refreshRejected",
+    assertThat(snap.keySet()).containsExactly("loginCalls", "loginFailures", "loginsThrottled", "refreshCalls", "refreshSucceeded", "refreshRejected",
         "peakConcurrentRefreshes", "reuseDetected", "familiesRevoked", "apiRequests", "apiSucceeded",
         "rejectedRequests", "faultsInjected", "refreshRepliesDropped", "refreshRequestsDropped");
   }

@@ -2,6 +2,7 @@ package dev.silentrefresh.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
@@ -122,6 +123,41 @@ class ConcurrencyTest extends ServerTestBase {
     Wire.assertDead(Profile.OAUTH2, Wire.refresh(s, tokens.refreshToken()));
     assertThat(s.counters().reuseDetected()).isEqualTo(1);
     Wire.assertDead(Profile.OAUTH2, Wire.refresh(s, next.refresh()));
+  }
+
+  /**
+   * Rotation is atomic under load: 1,000 refreshes presenting one refresh token over real HTTP at once (no grace
+   * window), held together by added latency so that they overlap at the server: exactly one succeeds, the other
+   * 999 get the dead-token reply, and the counters agree.
+   */
+  @Test
+  void ofAThousandConcurrentRefreshesWithOneTokenExactlyOneSucceeds() throws Exception {
+    AuthServer s = start(Profile.OAUTH2);
+    s.faults().latency(Endpoint.REFRESH, Duration.ofMillis(500));
+    IssuedTokens tokens = s.issueTokens("demo");
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      pending.add(client.sendAsync(Wire.refreshRequest(s, tokens.refreshToken()).timeout(Duration.ofSeconds(120))
+          .build(), BodyHandlers.ofString()));
+    }
+    int ok = 0;
+    for (CompletableFuture<HttpResponse<String>> p : pending) {
+      HttpResponse<String> r = p.get(180, TimeUnit.SECONDS);
+      if (r.statusCode() == 200) {
+        ok++;
+      } else {
+        Wire.assertDead(Profile.OAUTH2, r);
+      }
+    }
+    assertThat(ok).isEqualTo(1);
+    Counters c = s.counters();
+    assertThat(c.refreshCalls()).isEqualTo(1000);
+    assertThat(c.refreshSucceeded()).isEqualTo(1);
+    assertThat(c.refreshRejected()).isEqualTo(999);
+    assertThat(c.reuseDetected()).as("the first presentation after the rotation is reuse").isEqualTo(1);
+    assertThat(c.familiesRevoked()).isEqualTo(1);
+    assertThat(c.peakConcurrentRefreshes()).as("they overlapped").isGreaterThan(100);
   }
 
   interface Call {

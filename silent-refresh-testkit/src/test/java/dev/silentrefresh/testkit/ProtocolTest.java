@@ -58,9 +58,13 @@ class ProtocolTest extends ServerTestBase {
     SignedJWT jwt = SignedJWT.parse(Wire.loginTokens(s).access());
     JWTClaimsSet claims = jwt.getJWTClaimsSet();
 
-    assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.HS256);
+    assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
+    assertThat(jwt.getHeader().getKeyID()).isNotBlank();
     assertThat(claims.getSubject()).isEqualTo("demo");
+    assertThat(claims.getIssuer()).isEqualTo("silent-refresh-testkit");
+    assertThat(claims.getAudience()).containsExactly("silent-refresh-api");
     assertThat(claims.getIssueTime().toInstant()).isEqualTo(clock.instant());
+    assertThat(claims.getNotBeforeTime().toInstant()).isEqualTo(clock.instant());
     assertThat(claims.getExpirationTime().toInstant()).isEqualTo(clock.instant().plus(ACCESS_TTL));
     assertThat(claims.getJWTID()).isNotBlank();
     assertThat(claims.getStringClaim("fam")).isNotBlank();
