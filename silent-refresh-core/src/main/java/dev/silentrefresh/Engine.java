@@ -8,6 +8,7 @@ import dev.silentrefresh.internal.LatencyWindow;
 import dev.silentrefresh.internal.Origins;
 import dev.silentrefresh.internal.RefreshFlight;
 import dev.silentrefresh.internal.Scheduler;
+import dev.silentrefresh.internal.MonotonicClock;
 import dev.silentrefresh.internal.TokenLifetime;
 import dev.silentrefresh.spi.CoordinationUnavailableException;
 import dev.silentrefresh.spi.Exchange;
@@ -75,8 +76,10 @@ final class Engine implements SessionCalls {
   private final RefreshLock lock;
   private final Clock clock;
   private final Set<URI> scope;
-  private final Duration blockingMargin;
-  private final Duration refreshAhead;
+  /** {@link #scope} as an array: every send looks a request's origin up in it, without an iterator. */
+  private final URI[] scopeOrigins;
+  private final long blockingMarginMillis;
+  private final long refreshAheadMillis;
   private final Duration refreshTimeout;
   private final Duration refreshDeadline;
   private final Duration loginTimeout;
@@ -102,7 +105,7 @@ final class Engine implements SessionCalls {
   private final LatencyWindow latency = new LatencyWindow();
   private final AtomicBoolean saveScheduled = new AtomicBoolean();
   /** After a failed refresh, no background refresh starts before this (requests that need one still may). */
-  private volatile Instant backgroundPausedUntil = Instant.MIN;
+  private volatile long backgroundPausedUntilMillis = Long.MIN_VALUE;
   /**
    * True from the refresh that found the refresh lock's coordinator unreachable until it answers again: refreshes
    * run under this session's single flight alone, and a failed store read inside them is taken as what is held.
@@ -126,8 +129,9 @@ final class Engine implements SessionCalls {
         : b.store instanceof RefreshLock ? (RefreshLock) b.store : null;
     this.clock = b.clock;
     this.scope = scope;
-    this.blockingMargin = b.blockingMargin;
-    this.refreshAhead = b.refreshAhead;
+    this.scopeOrigins = scope.toArray(new URI[0]);
+    this.blockingMarginMillis = b.blockingMargin.toMillis();
+    this.refreshAheadMillis = b.refreshAhead.toMillis();
     this.refreshTimeout = b.refreshTimeout;
     this.refreshDeadline = b.refreshDeadline != null ? b.refreshDeadline
         : b.refreshTimeout.multipliedBy(b.maxAttempts).plus(b.maxBackoff.multipliedBy(b.maxAttempts - 1L));
@@ -172,7 +176,7 @@ final class Engine implements SessionCalls {
   @Override
   public boolean inScope(URI uri) {
     if (uri == null) return false;
-    for (URI origin : scope) {
+    for (URI origin : scopeOrigins) {
       if (Origins.sameOrigin(origin, uri)) return true;
     }
     return false;
@@ -332,9 +336,16 @@ final class Engine implements SessionCalls {
       warnOnceOffDefaultScope(uri);
       return exchange.send(null);
     }
-    Generation sent = await(tokenToSend(), exchange);
+    long started = System.nanoTime(); // also the send path's "now" on the default clock: one clock read saved
+    Generation held = this.held.get();
+    CompletableFuture<Generation> wait = held == null ? tokenToSend() : waitBeforeSending(held, started);
+    Generation sent = held; // no future is made when nothing is awaited
+    if (wait != null) {
+      sent = await(wait, exchange);
+      started = System.nanoTime(); // a wait for a refresh is no part of the send's latency
+    }
     for (int replays = 0; ; replays++) {
-      long started = System.nanoTime();
+      if (replays > 0) started = System.nanoTime();
       R reply = exchange.send(headerValue(sent));
       latency.record(System.nanoTime() - started);
       CompletableFuture<Generation> next = afterReply(exchange, reply, sent, replays);
@@ -442,8 +453,8 @@ final class Engine implements SessionCalls {
     if (from != null && !inScope(from)) return null; // a redirect led elsewhere: not ours to judge
     int status = exchange.status(reply);
     JsonNode body = dialect.needsBody(status) ? Json.parseOrNull(exchange.body(reply)) : null;
-    boolean ended = matchesAny(dialect.sessionEnded(), status, exchange, reply, body);
-    boolean rejected = !ended && matchesAny(dialect.accessTokenRejected(), status, exchange, reply, body);
+    boolean ended = matchesAny(dialect.endedSignals, status, exchange, reply, body);
+    boolean rejected = !ended && matchesAny(dialect.rejectedSignals, status, exchange, reply, body);
     if (!ended && !rejected) {
       sent.markAccepted();
       return null;
@@ -466,15 +477,19 @@ final class Engine implements SessionCalls {
     return ended ? endSession(sent) : renewAfterRejection(sent);
   }
 
-  private <R> boolean matchesAny(List<Signal> signals, int status, Exchange<R> exchange, R reply, JsonNode body) {
+  private <R> boolean matchesAny(Signal[] signals, int status, Exchange<R> exchange, R reply, JsonNode body) {
     for (Signal s : signals) {
-      if (s.matches(status, name -> exchange.header(reply, name), body)) return true;
+      // the status first: a reply no signal applies to (every accepted one) makes no header lookup function
+      if (s.appliesToStatus(status) && s.matches(status, name -> exchange.header(reply, name), body)) return true;
     }
     return false;
   }
 
+  /** The header value for {@code g}'s access token, made once per generation (not per send). */
   private String headerValue(Generation g) {
-    return dialect.tokenHeaderValue(g.tokens().accessToken());
+    String value = g.headerValue;
+    if (value == null) g.headerValue = value = dialect.tokenHeaderValue(g.tokens().accessToken());
+    return value;
   }
 
   // ---- the token to send -----------------------------------------------------------------------------
@@ -491,46 +506,47 @@ final class Engine implements SessionCalls {
     } catch (IOException e) {
       return failed(e);
     }
+    CompletableFuture<Generation> wait = waitBeforeSending(h, System.nanoTime());
+    return wait != null ? wait : CompletableFuture.completedFuture(h);
+  }
+
+  /**
+   * Null when {@code h} can be sent now (inside the refresh-ahead window, after starting one background refresh);
+   * else what to wait for: the flight in the air, a refresh, a re-login. Allocates nothing when nothing is awaited.
+   */
+  private CompletableFuture<Generation> waitBeforeSending(Generation h, long nanoNow) {
     RefreshFlight<Generation> flight = inFlight.get();
     if (flight != null && (flight.tokenKnownBad() || !h.isPresent())) return join(flight);
     if (!h.isPresent()) return relogin(h, noSession());
-    Instant expiresAt = h.tokens().expiresAt();
-    if (expiresAt == null) return CompletableFuture.completedFuture(h);
-    Duration lifetime = Duration.between(h.receivedAt, expiresAt);
-    Instant now = clock.instant();
-    Duration margin = blockingMargin(lifetime);
-    if (!now.isBefore(expiresAt.minus(margin))) return refresh(h, true);
-    if (!now.isBefore(expiresAt.minus(refreshAhead(lifetime, margin))) && !now.isBefore(backgroundPausedUntil)
+    if (h.expiresAtMillis == Generation.NO_EXPIRY) return null;
+    long now = clock == MonotonicClock.system() ? MonotonicClock.system().millisAt(nanoNow) : clock.millis();
+    long lifetime = Math.max(h.expiresAtMillis - h.receivedAtMillis, 0);
+    long margin = blockingMarginMillis(lifetime);
+    if (now >= h.expiresAtMillis - margin) return refresh(h, true);
+    if (now >= h.expiresAtMillis - refreshAheadMillis(lifetime, margin) && now >= backgroundPausedUntilMillis
         && flight == null) {
       startFlight(h, false, false, false, refreshing(h)); // stale-while-refresh: nobody waits on it
     }
-    return CompletableFuture.completedFuture(h);
+    return null;
   }
 
   /**
    * Within this time of expiry a token is not sent: the configured margin (at most a tenth of the
    * lifetime), grown to cover observed request latency (one and a half times its high percentile, at
    * most half the lifetime), so a token never expires in transit on a slow network or a busy machine.
+   * In milliseconds, as every figure of the send path: it is worked out on each send and allocates nothing.
    */
-  private Duration blockingMargin(Duration lifetime) {
-    Duration configured = atMost(blockingMargin, fraction(lifetime, 10));
-    Duration observed = atMost(latency.high().multipliedBy(3).dividedBy(2), fraction(lifetime, 2));
-    return configured.compareTo(observed) >= 0 ? configured : observed;
+  private long blockingMarginMillis(long lifetime) {
+    long configured = Math.min(blockingMarginMillis, lifetime / 10);
+    long observed = Math.min(latency.highNanos() / 1_000_000 * 3 / 2, lifetime / 2);
+    return Math.max(configured, observed);
   }
 
   /** The refresh-ahead window: at most a quarter of the lifetime, and always twice the margin (within half). */
-  private Duration refreshAhead(Duration lifetime, Duration margin) {
-    Duration configured = atMost(refreshAhead, fraction(lifetime, 4));
-    Duration beyondMargin = atMost(margin.multipliedBy(2), fraction(lifetime, 2));
-    return configured.compareTo(beyondMargin) >= 0 ? configured : beyondMargin;
-  }
-
-  private static Duration fraction(Duration lifetime, int divisor) {
-    return lifetime.isNegative() ? Duration.ZERO : lifetime.dividedBy(divisor);
-  }
-
-  private static Duration atMost(Duration d, Duration cap) {
-    return d.compareTo(cap) > 0 ? cap : d;
+  private long refreshAheadMillis(long lifetime, long margin) {
+    long configured = Math.min(refreshAheadMillis, lifetime / 4);
+    long beyondMargin = Math.min(margin * 2, lifetime / 2);
+    return Math.max(configured, beyondMargin);
   }
 
   /**
@@ -1009,7 +1025,7 @@ final class Engine implements SessionCalls {
 
   private void failFlight(RefreshFlight<Generation> flight, IOException error) {
     if (flight.hasLanded()) return;
-    if (error instanceof RefreshFailedException) backgroundPausedUntil = clock.instant().plus(maxBackoff);
+    if (error instanceof RefreshFailedException) backgroundPausedUntilMillis = clock.millis() + maxBackoff.toMillis();
     inFlight.compareAndSet(flight, null);
     flight.fail(error);
   }
