@@ -103,6 +103,8 @@ final class Engine implements SessionCalls {
       new AtomicReference<>(CompletableFuture.completedFuture(null));
   private final AtomicInteger waiting = new AtomicInteger();
   private final LatencyWindow latency = new LatencyWindow();
+  /** How long recent refresh calls took to be answered: how far ahead of the blocking margin to start one. */
+  private final LatencyWindow refreshLatency = new LatencyWindow();
   private final AtomicBoolean saveScheduled = new AtomicBoolean();
   /** After a failed refresh, no background refresh starts before this (requests that need one still may). */
   private volatile long backgroundPausedUntilMillis = Long.MIN_VALUE;
@@ -239,6 +241,11 @@ final class Engine implements SessionCalls {
   /** Records a send's duration as if observed (tests stage slow networks without waiting). */
   void recordLatency(Duration sendTook) {
     latency.record(sendTook.toNanos());
+  }
+
+  /** Records a refresh call's duration as if observed. */
+  void recordRefreshLatency(Duration refreshTook) {
+    refreshLatency.record(refreshTook.toNanos());
   }
 
   // ---- signing in and out (TokenSession's) ---------------------------------------------------------
@@ -542,11 +549,23 @@ final class Engine implements SessionCalls {
     return Math.max(configured, observed);
   }
 
-  /** The refresh-ahead window: at most a quarter of the lifetime, and always twice the margin (within half). */
+  /**
+   * The refresh-ahead window: the configured one (at most a fifth of the lifetime, so at most 1.25 refreshes per
+   * lifetime), widened to the blocking margin plus the time a refresh takes ({@link #refreshLeadMillis}), so a
+   * background refresh lands before requests would have to wait; never beyond half the lifetime, nor inside the margin.
+   */
   private long refreshAheadMillis(long lifetime, long margin) {
-    long configured = Math.min(refreshAheadMillis, lifetime / 4);
-    long beyondMargin = Math.min(margin * 2, lifetime / 2);
-    return Math.max(configured, beyondMargin);
+    long configured = Math.min(refreshAheadMillis, lifetime / 5);
+    long window = Math.max(configured, margin + refreshLeadMillis());
+    return Math.max(margin, Math.min(window, lifetime / 2));
+  }
+
+  /** Least time a background refresh is given before the blocking margin begins. */
+  static final long MIN_REFRESH_LEAD_MILLIS = 100;
+
+  /** How long a refresh takes, with room: twice the high percentile of recent refresh calls, at least 100 ms. */
+  private long refreshLeadMillis() {
+    return Math.max(MIN_REFRESH_LEAD_MILLIS, refreshLatency.highNanos() / 1_000_000 * 2);
   }
 
   /**
@@ -741,6 +760,8 @@ final class Engine implements SessionCalls {
       }
       RefreshRequest request = codec.request(tokens);
       CompletableFuture<RefreshReply> call;
+      Instant sentAt = clock.instant(); // the new token's lifetime counts from here: the safe side of its issue
+      long sentNanos = System.nanoTime();
       try {
         call = transport.execute(request);
         if (call == null) throw new IllegalStateException("the RefreshTransport returned no future");
@@ -752,7 +773,7 @@ final class Engine implements SessionCalls {
       handedOver = true;
       call.whenCompleteAsync((reply, error) -> {
         try {
-          onReply(flight, attemptNo, base, tokens, reply, error);
+          onReply(flight, attemptNo, base, tokens, sentAt, sentNanos, reply, error);
         } catch (Throwable t) {
           failFlight(flight, broken("could not handle the refresh reply", t));
         } finally {
@@ -817,8 +838,8 @@ final class Engine implements SessionCalls {
    * late reply): the server has rotated the refresh token, and dropping the new one would end the session.
    */
   private void onReply(RefreshFlight<Generation> flight, int attemptNo, Generation base, Tokens sentWith,
-      RefreshReply reply, Throwable error) {
-    Instant receivedAt = clock.instant();
+      Instant sentAt, long sentNanos, RefreshReply reply, Throwable error) {
+    if (reply != null) refreshLatency.record(System.nanoTime() - sentNanos);
     RefreshCodec.Outcome outcome;
     if (error != null) {
       Throwable cause = Secrets.withoutTokens(unwrap(error), sentWith);
@@ -834,11 +855,11 @@ final class Engine implements SessionCalls {
     } else if (reply == null) {
       outcome = RefreshCodec.Outcome.failed(broken("the RefreshTransport completed without a reply", null));
     } else {
-      outcome = codec.read(reply, sentWith, receivedAt);
+      outcome = codec.read(reply, sentWith, sentAt);
     }
 
     if (outcome.tokens != null) {
-      keepRefreshed(flight, base, outcome.tokens, receivedAt);
+      keepRefreshed(flight, base, outcome.tokens, sentAt);
     } else if (flight.hasLanded()) {
       return; // a late failure: the flight is over, the next request decides anew
     } else if (outcome.dead) {
@@ -859,7 +880,7 @@ final class Engine implements SessionCalls {
   }
 
   /** Saves refreshed tokens (compare-and-set); when the store cannot take them, keeps them in memory. */
-  private void keepRefreshed(RefreshFlight<Generation> flight, Generation base, Tokens tokens, Instant receivedAt) {
+  private void keepRefreshed(RefreshFlight<Generation> flight, Generation base, Tokens tokens, Instant sentAt) {
     if (held.get().epoch != base.epoch) { // signed in or out meanwhile: these belong to a session that is gone
       failFlight(flight, signedOut(held.get().isPresent()));
       return;
@@ -872,11 +893,11 @@ final class Engine implements SessionCalls {
         adopt(flight, base, readStore());
         return;
       }
-      next = base.next(written, receivedAt, false, streak);
+      next = base.next(written, sentAt, false, streak);
     } catch (Throwable e) {
       LOG.log(storeWarningLevel(), "could not save refreshed tokens (" + describe(e)
           + "); keeping them in memory and trying again");
-      next = base.next(new StoredTokens(tokens, base.version()), receivedAt, true, streak);
+      next = base.next(new StoredTokens(tokens, base.version()), sentAt, true, streak);
       scheduleSave();
     }
     Generation landed = advanceFor(flight, base, next);
@@ -1210,7 +1231,7 @@ final class Engine implements SessionCalls {
   /** {@code tokens}, with the expiry their JWT gives (its lifetime from now) when they carry none. */
   private static Tokens withJwtExpiry(Tokens tokens, Instant now) {
     if (tokens.expiresAt() != null) return tokens;
-    Instant expiresAt = TokenLifetime.expiresAt(null, tokens.accessToken(), null, now);
+    Instant expiresAt = TokenLifetime.expiresAt((Duration) null, tokens.accessToken(), null, now);
     return expiresAt == null ? tokens : tokens.toBuilder().expiresAt(expiresAt).build();
   }
 

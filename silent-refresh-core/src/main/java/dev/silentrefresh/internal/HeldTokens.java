@@ -89,7 +89,10 @@ public final class HeldTokens {
    */
   public static final class Generation {
     public final StoredTokens stored;
-    /** When these tokens arrived (local clock); lifetimes count from here. */
+    /**
+     * Where these tokens' lifetime counts from (local clock): when the refresh request that got them was sent, or
+     * when they arrived from a sign-in or the store.
+     */
     public final Instant receivedAt;
     /** Bumped by every sign-in and sign-out. */
     public final long epoch;
