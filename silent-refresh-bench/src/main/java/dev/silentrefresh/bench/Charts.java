@@ -33,7 +33,7 @@ final class Charts {
     bars = new ArrayList<>();
     Map<String, Object> steady = (Map<String, Object>) results.get("steady");
     if (steady != null) {
-      for (String mode : List.of("proactive", "reactive")) {
+      for (String mode : SteadyScenario.MODES) {
         Map<String, Object> m = (Map<String, Object>) steady.get(mode);
         if (m == null) continue;
         Map<String, Object> s = (Map<String, Object>) m.get("refreshPerLifetime");

@@ -91,7 +91,7 @@ final class MarkdownReport {
     s.append("| mode | runs | rejected round trips (median) | refresh calls (median) | token lifetimes "
         + "| refresh calls per lifetime, median (min–max) | failed | requests |\n|---|---:|---:|---:|---:|---|---:|---:|\n");
     Map<String, Object> steady = (Map<String, Object>) r.getOrDefault("steady", Map.of());
-    for (String mode : List.of("proactive", "reactive")) {
+    for (String mode : SteadyScenario.MODES) {
       Map<String, Object> m = (Map<String, Object>) steady.get(mode);
       if (m == null) continue;
       Map<String, Object> per = (Map<String, Object>) m.get("refreshPerLifetime");

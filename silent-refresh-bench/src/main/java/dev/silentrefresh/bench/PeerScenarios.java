@@ -30,8 +30,10 @@ final class PeerScenarios {
 
   private PeerScenarios() {}
 
+  /** The peers' server; tokens live exactly their lifetime ({@code exactExpiry}), as in the library's steady state. */
   static AuthServer server(Duration accessTtl) {
-    return AuthServer.builder(Profile.OAUTH2).clientSecret(CLIENT_SECRET).accessTtl(accessTtl).start();
+    return AuthServer.builder(Profile.OAUTH2).clientSecret(CLIENT_SECRET).accessTtl(accessTtl).exactExpiry(true)
+        .start();
   }
 
   static List<Map<String, Object>> run(Peer peer, Settings settings, Progress progress) throws Exception {

@@ -20,8 +20,11 @@ import java.util.Map;
  * Steady state: 2-second access tokens, {@link Settings#workers()} threads sending back to back through the jdk
  * adapter for {@link Settings#steady()}. Proactive: the session's defaults (refresh ahead of expiry, blocking margin).
  * Reactive: the session's clock stands still, so no token ever looks near its expiry and each is used until the
- * server rejects it (zero windows would not do: the blocking margin grows with the observed latency). The modes
- * alternate run by run.
+ * server rejects it (zero windows would not do: the blocking margin grows with the observed latency). Both on a
+ * server whose tokens live exactly 2 s ({@code exactExpiry}: {@code exp} to the millisecond). The third mode is
+ * proactive on the testkit's default whole-second {@code exp}, where a token minted mid-second lives 1–2 s and a
+ * refresh before its expiry moves {@code exp} on by one second only: there the floor of any client that refreshes
+ * before expiry is one refresh a second. The modes alternate run by run.
  */
 final class SteadyScenario {
   /** One run: what the server counted. {@code lifetimes} is the run's length over the access token lifetime. */
@@ -32,23 +35,31 @@ final class SteadyScenario {
     }
   }
 
+  /** Proactive, against whole-second {@code exp} (the testkit's default, as most servers mint). */
+  static final String WHOLE_SECONDS = "proactive-whole-second-exp";
+  /** The modes, in the order the report shows them. */
+  static final List<String> MODES = List.of("proactive", "reactive", WHOLE_SECONDS);
+
   private SteadyScenario() {}
 
   static Map<String, List<Run>> run(Settings settings, Progress progress) throws Exception {
     Map<String, List<Run>> runs = new LinkedHashMap<>();
-    runs.put("proactive", new ArrayList<>());
-    runs.put("reactive", new ArrayList<>());
+    for (String mode : MODES) runs.put(mode, new ArrayList<>());
     for (int i = 0; i < settings.steadyRuns(); i++) {
-      for (String mode : i % 2 == 0 ? List.of("proactive", "reactive") : List.of("reactive", "proactive")) {
+      List<String> order = new ArrayList<>(MODES);
+      if (i % 2 == 1) java.util.Collections.reverse(order);
+      for (String mode : order) {
         progress.say("steady: " + mode + " (" + settings.steady().toSeconds() + " s)");
-        runs.get(mode).add(run(mode.equals("proactive"), settings));
+        runs.get(mode).add(run(mode, settings));
       }
     }
     return runs;
   }
 
-  static Run run(boolean proactive, Settings settings) throws Exception {
-    try (AuthServer server = AuthServer.builder(Profile.OAUTH2).accessTtl(Settings.STEADY_ACCESS_TTL).start();
+  static Run run(String mode, Settings settings) throws Exception {
+    boolean proactive = !mode.equals("reactive");
+    try (AuthServer server = AuthServer.builder(Profile.OAUTH2).accessTtl(Settings.STEADY_ACCESS_TTL)
+             .exactExpiry(!mode.equals(WHOLE_SECONDS)).start();
          ClientUnderTest adapter = Clients.JDK.create();
          Workers workers = new Workers("steady", settings.workers())) {
       TokenSession.Builder b = TokenSession.builder(server.dialect(), adapter.transport());
@@ -61,7 +72,7 @@ final class SteadyScenario {
       Workers.Tally t = workers.run(settings.steady(), () -> caller.get(me).status() == 200);
       Counters c = server.counters();
       double lifetimes = (double) t.spent().wallNanos() / Settings.STEADY_ACCESS_TTL.toNanos();
-      return new Run(proactive ? "proactive" : "reactive", t.succeeded() + t.failed(), t.failed(),
+      return new Run(mode, t.succeeded() + t.failed(), t.failed(),
           c.rejectedRequests(), c.refreshCalls(), Stats.round(lifetimes, 2), c.reuseDetected());
     }
   }
