@@ -29,11 +29,13 @@ final class Targets {
     }
     for (Map<String, Object> row : Json.rows(results, "sendPath")) {
       String name = (String) row.get("benchmark");
-      if (name.startsWith("SendPathBenchmark")) {
+      if (name.startsWith("SendPathBenchmark") && !name.endsWith("clockReads")) {
         double nanos = ((Number) row.get("nanosPerOp")).doubleValue();
         Number bytes = (Number) row.get("bytesPerOp");
+        Double clocks = nanos(results, "SendPathBenchmark.clockReads");
         v.add(new Verdict("send path within a few tens of ns (" + name + ", " + row.get("threads") + " threads)",
-            nanos + " ns", nanos <= SEND_PATH_NANOS));
+            nanos + " ns" + (clocks == null ? "" : " (its two clock reads alone: " + clocks + " ns)"),
+            nanos <= SEND_PATH_NANOS));
         v.add(new Verdict("send path allocation-free apart from the header value (" + name + ")",
             bytes + " B (header value ≈ " + (SEND_PATH_BYTES - 64) + " B)",
             bytes == null ? null : bytes.doubleValue() <= SEND_PATH_BYTES));
@@ -76,6 +78,13 @@ final class Targets {
           perLifetime <= 1.3));
     }
     return v;
+  }
+
+  private static Double nanos(Map<String, Object> results, String benchmark) {
+    for (Map<String, Object> row : Json.rows(results, "sendPath")) {
+      if (benchmark.equals(row.get("benchmark"))) return ((Number) row.get("nanosPerOp")).doubleValue();
+    }
+    return null;
   }
 
   @SuppressWarnings("unchecked")

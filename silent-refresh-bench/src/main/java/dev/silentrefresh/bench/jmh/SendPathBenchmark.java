@@ -17,7 +17,9 @@ import org.openjdk.jmh.annotations.Threads;
 /**
  * Core's send path, without any HTTP: {@code SessionCalls.execute} looks the token up, hands the header value to an
  * exchange that answers 200 at once, and classifies the reply. Uncontended (one thread) and with every core sending
- * through the one session.
+ * through the one session. {@code clockReads}: the two {@code System.nanoTime()} reads the send path makes to time a
+ * send for the latency window (the default clock's "now" is taken from the first), alone: what they cost depends on
+ * the machine's clock source (tens of ns on a VM's {@code kvm-clock}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,6 +62,12 @@ public class SendPathBenchmark {
   @Threads(1)
   public String uncontended() throws IOException {
     return calls.execute(SignedInSession.API, OK);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public long clockReads() {
+    return System.nanoTime() - System.nanoTime();
   }
 
   @Benchmark
