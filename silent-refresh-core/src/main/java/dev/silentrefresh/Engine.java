@@ -5,10 +5,10 @@ import dev.silentrefresh.internal.HeldTokens;
 import dev.silentrefresh.internal.HeldTokens.Generation;
 import dev.silentrefresh.internal.Json;
 import dev.silentrefresh.internal.LatencyWindow;
+import dev.silentrefresh.internal.MonotonicClock;
 import dev.silentrefresh.internal.Origins;
 import dev.silentrefresh.internal.RefreshFlight;
 import dev.silentrefresh.internal.Scheduler;
-import dev.silentrefresh.internal.MonotonicClock;
 import dev.silentrefresh.internal.TokenLifetime;
 import dev.silentrefresh.spi.CoordinationUnavailableException;
 import dev.silentrefresh.spi.Exchange;
@@ -344,9 +344,9 @@ final class Engine implements SessionCalls {
       return exchange.send(null);
     }
     long started = System.nanoTime(); // also the send path's "now" on the default clock: one clock read saved
-    Generation held = this.held.get();
-    CompletableFuture<Generation> wait = held == null ? tokenToSend() : waitBeforeSending(held, started);
-    Generation sent = held; // no future is made when nothing is awaited
+    Generation current = held.get();
+    CompletableFuture<Generation> wait = current == null ? tokenToSend() : waitBeforeSending(current, started);
+    Generation sent = current; // no future is made when nothing is awaited
     if (wait != null) {
       sent = await(wait, exchange);
       started = System.nanoTime(); // a wait for a refresh is no part of the send's latency
