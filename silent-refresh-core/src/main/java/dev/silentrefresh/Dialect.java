@@ -316,7 +316,7 @@ public final class Dialect {
 
   /** The refresh endpoint's origin ({@code scheme://host:port}), the default scope of a session. */
   public URI refreshOrigin() {
-    URI u = URI.create(refreshUrl.replace(REFRESH_TOKEN, "x").replace(ACCESS_TOKEN, "x"));
+    URI u = URI.create(Builder.withPlaceholders(refreshUrl, "x"));
     return Origins.originOf(u);
   }
 
@@ -354,7 +354,18 @@ public final class Dialect {
     return "Dialect{" + name + ", " + refreshMethod + " " + refreshOrigin() + '}';
   }
 
-  /** Builds a {@link Dialect}. Required: a refresh request and where the access token is in its reply. */
+  /**
+   * Builds a {@link Dialect}. Required: a refresh request and where the access token is in its reply.
+   *
+   * <p>Dialects are often built from configuration files, so every argument is checked where it is
+   * given. A malformed one — null or empty where a value is needed, a header name or value an HTTP client
+   * would refuse, a URL that is not absolute http(s) or that has a placeholder outside its path and
+   * query, a JSON pointer that does not start with {@code /} — throws {@link IllegalArgumentException}.
+   * A body field of another format than the fields already given throws {@link IllegalStateException},
+   * as does {@link #build()} when a required part is missing or the parts do not fit together. No other
+   * exception is thrown, and messages never quote a header value or a body field value (either may hold
+   * a client secret).
+   */
   public static final class Builder {
     private String name = "custom";
     private String tokenHeader = "Authorization";
@@ -389,7 +400,7 @@ public final class Dialect {
     /** Send the access token in header {@code name} as {@code prefix + token}; prefix may be empty. */
     public Builder tokenHeader(String name, @Nullable String prefix) {
       this.tokenHeader = checkHeaderName(name);
-      this.tokenPrefix = prefix == null ? "" : prefix;
+      this.tokenPrefix = prefix == null ? "" : checkHeaderValue(prefix, name);
       return this;
     }
 
@@ -405,13 +416,24 @@ public final class Dialect {
       return this;
     }
 
-    /** The refresh call: method ({@code POST}, {@code PUT}, {@code PATCH} or {@code GET}) and absolute URL template. */
+    /**
+     * The refresh call: method ({@code POST}, {@code PUT}, {@code PATCH} or {@code GET}) and absolute
+     * http(s) URL template. The placeholders may stand in its path and query only: a token never
+     * decides where the call goes.
+     */
     public Builder refreshRequest(String method, String urlTemplate) {
       String m = method == null ? "" : method.toUpperCase(Locale.ROOT);
       if (!m.equals("POST") && !m.equals("PUT") && !m.equals("PATCH") && !m.equals("GET")) {
         throw new IllegalArgumentException("refresh method must be POST, PUT, PATCH or GET, not " + method);
       }
-      checkUrl(urlTemplate.replace(REFRESH_TOKEN, "x").replace(ACCESS_TOKEN, "x"));
+      if (urlTemplate == null) throw new IllegalArgumentException("the refresh URL is missing");
+      URI x = checkUrl(withPlaceholders(urlTemplate, "x"));
+      URI y = checkUrl(withPlaceholders(urlTemplate, "y"));
+      if (!x.getScheme().equals(y.getScheme()) || !x.getRawAuthority().equals(y.getRawAuthority())
+          || !java.util.Objects.equals(x.getRawFragment(), y.getRawFragment())) {
+        throw new IllegalArgumentException("the refresh URL may hold " + REFRESH_TOKEN + " and " + ACCESS_TOKEN
+            + " in its path and query only: " + Origins.originOf(x));
+      }
       this.refreshMethod = m;
       this.refreshUrl = urlTemplate;
       return this;
@@ -419,8 +441,9 @@ public final class Dialect {
 
     /** A header of the refresh call; the value may contain the placeholders. */
     public Builder refreshHeader(String name, String valueTemplate) {
+      String checkedName = checkHeaderName(name);
       if (valueTemplate == null) throw new IllegalArgumentException("header " + name + " has no value");
-      refreshHeaders.put(checkHeaderName(name), valueTemplate);
+      refreshHeaders.put(checkedName, checkHeaderValue(valueTemplate, name));
       return this;
     }
 
@@ -488,7 +511,9 @@ public final class Dialect {
         throw new IllegalStateException("the refresh body is already " + bodyFormat + "; cannot add a " + format + " field");
       }
       if (name == null || name.isEmpty()) throw new IllegalArgumentException("body field name is empty");
+      checkUnicode(name, "the name of a body field");
       if (valueTemplate == null) throw new IllegalArgumentException("body field " + name + " has no value");
+      checkUnicode(valueTemplate, "the value of body field " + name);
       bodyFormat = format;
       bodyFields.put(name, valueTemplate);
       return this;
@@ -504,15 +529,47 @@ public final class Dialect {
     static URI checkUrl(String url) {
       URI u;
       try {
-        u = URI.create(url);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("not a valid URL: " + e.getMessage(), e);
+        u = new URI(url);
+      } catch (java.net.URISyntaxException e) {
+        // the reason and where, not the URL: its query may hold a client credential
+        throw new IllegalArgumentException("not a valid URL: " + e.getReason() + " at index " + e.getIndex());
       }
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
         throw new IllegalArgumentException("the refresh URL must be absolute http(s) with a host: " + Origins.originOf(u));
       }
       return u;
+    }
+
+    /**
+     * A header value every HTTP client sends as it is: visible ASCII, spaces and tabs. The value is not
+     * quoted in the message (it may hold a client secret).
+     */
+    private static String checkHeaderValue(String value, String header) {
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if ((c < 0x20 && c != '\t') || c >= 0x7f) {
+          throw new IllegalArgumentException("the value of header " + header
+              + " has a character not allowed in an HTTP header (at index " + i + ")");
+        }
+      }
+      return value;
+    }
+
+    /** Text that encodes to UTF-8 as it is: no unpaired surrogate (which an encoder would replace or garble). */
+    private static void checkUnicode(String text, String what) {
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          throw new IllegalArgumentException(what + " has an unpaired surrogate (at index " + i + ")");
+        }
+      }
+    }
+
+    private static String withPlaceholders(String template, String filler) {
+      return template.replace(REFRESH_TOKEN, filler).replace(ACCESS_TOKEN, filler);
     }
 
     private static String checkHeaderName(String name) {

@@ -13,11 +13,18 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** Turns a {@link Dialect} and the current tokens into a refresh request, and its reply into an outcome. */
 final class RefreshCodec {
+  private static final Set<String> OAUTH2_ERRORS = new HashSet<>(Arrays.asList(
+      "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type",
+      "invalid_scope", "invalid_token", "insufficient_scope", "access_denied", "server_error",
+      "temporarily_unavailable"));
   private final Dialect dialect;
   private final int maxReplyBytes;
   private final Duration timeout;
@@ -31,9 +38,7 @@ final class RefreshCodec {
   RefreshRequest request(Tokens tokens) {
     String refresh = tokens.refreshToken();
     String access = tokens.accessToken();
-    URI uri = URI.create(dialect.refreshUrl()
-        .replace(Dialect.REFRESH_TOKEN, percentEncode(refresh))
-        .replace(Dialect.ACCESS_TOKEN, percentEncode(access)));
+    URI uri = URI.create(fill(dialect.refreshUrl(), percentEncode(refresh), percentEncode(access)));
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Accept", "application/json");
     for (Map.Entry<String, String> h : dialect.refreshHeaders().entrySet()) {
@@ -115,11 +120,10 @@ final class RefreshCodec {
     }
     if (status < 200 || status > 299) {
       return Outcome.failed(new RefreshFailedException(RefreshFailedException.Reason.UNEXPECTED_STATUS, status,
-          "the refresh endpoint answered HTTP " + status + describeError(body, previous), null));
+          "the refresh endpoint answered HTTP " + status + describeError(body), null));
     }
     if (body == null) {
-      String type = reply.header("Content-Type");
-      return malformed(status, "the refresh reply is not JSON (" + (type == null ? "no Content-Type" : type)
+      return malformed(status, "the refresh reply is not JSON (" + describeType(reply.header("Content-Type"))
           + ", " + reply.bodyLength() + " bytes)");
     }
     try {
@@ -143,23 +147,28 @@ final class RefreshCodec {
   }
 
   /**
-   * The reply's OAuth2-style {@code error} code, when it looks like one: a short word that quotes no
-   * token (a server may echo the refresh token there).
+   * The reply's OAuth2 {@code error} code, when it is a registered one (RFC 6749 §5.2, RFC 6750 §3.1,
+   * RFC 6749 §4.1.2.1): any other text may be a token the server echoed, so it is not quoted.
    */
-  private static String describeError(JsonNode body, Tokens previous) {
-    if (body == null) return "";
-    JsonNode error = body.get("error");
-    if (error == null || !error.isTextual() || !error.asText().matches("[A-Za-z0-9_.-]{1,40}")) return "";
-    String code = error.asText();
-    if (previous != null && (mentions(code, previous.refreshToken()) || mentions(code, previous.accessToken()))) {
-      return "";
-    }
-    return " (error " + code + ")";
+  private static String describeError(JsonNode body) {
+    JsonNode error = body == null ? null : body.get("error");
+    if (error == null || !error.isTextual() || !OAUTH2_ERRORS.contains(error.asText())) return "";
+    return " (error " + error.asText() + ")";
   }
 
-  private static boolean mentions(String text, String token) {
-    if (token == null) return false;
-    return text.contains(token) || token.contains(text) && text.length() >= 8;
+  /**
+   * A reply's media type for a message: {@code text/html} or the like, parameters dropped. Only a short
+   * lowercase word on each side of the slash is shown (never long enough to be a token a server echoed
+   * there); a longer subtype shows as {@code …}.
+   */
+  private static String describeType(String contentType) {
+    if (contentType == null) return "no Content-Type";
+    String type = contentType.split(";", 2)[0].trim();
+    int slash = type.indexOf('/');
+    String main = slash < 0 ? type : type.substring(0, slash);
+    if (!main.matches("[a-z]{1,20}")) return "an unreadable Content-Type";
+    String sub = slash < 0 ? "" : type.substring(slash + 1);
+    return main + "/" + (sub.matches("[a-z0-9.+-]{1,20}") ? sub : "…");
   }
 
   private static Outcome malformed(int status, String message) {
@@ -210,8 +219,25 @@ final class RefreshCodec {
 
   private static final BigDecimal MAX_LIFETIME_SECONDS = BigDecimal.valueOf(100L * 365 * 24 * 3600);
 
+  /**
+   * {@code template} with each placeholder replaced by its token, in one pass: a token that happens to
+   * contain the other placeholder's text is sent as it is.
+   */
   private static String fill(String template, String refresh, String access) {
-    return template.replace(Dialect.REFRESH_TOKEN, refresh).replace(Dialect.ACCESS_TOKEN, access);
+    StringBuilder out = new StringBuilder(template.length() + refresh.length());
+    int i = 0;
+    while (i < template.length()) {
+      if (template.startsWith(Dialect.REFRESH_TOKEN, i)) {
+        out.append(refresh);
+        i += Dialect.REFRESH_TOKEN.length();
+      } else if (template.startsWith(Dialect.ACCESS_TOKEN, i)) {
+        out.append(access);
+        i += Dialect.ACCESS_TOKEN.length();
+      } else {
+        out.append(template.charAt(i++));
+      }
+    }
+    return out.toString();
   }
 
   /**

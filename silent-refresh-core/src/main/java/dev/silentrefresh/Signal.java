@@ -1,5 +1,6 @@
 package dev.silentrefresh;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
 import java.util.Collections;
@@ -24,11 +25,11 @@ public final class Signal {
   private final Set<Integer> statuses;
   /** {@link #statuses} unboxed: matching a reply's status allocates nothing. */
   private final int[] statusArray;
-  private final String pointer;
+  private final JsonPointer pointer;
   private final Set<String> values;
   private final String bearerError;
 
-  private Signal(Set<Integer> statuses, String pointer, Set<String> values, String bearerError) {
+  private Signal(Set<Integer> statuses, JsonPointer pointer, Set<String> values, String bearerError) {
     this.statuses = statuses;
     this.statusArray = statuses.stream().mapToInt(Integer::intValue).toArray();
     this.pointer = pointer;
@@ -38,7 +39,7 @@ public final class Signal {
 
   /** Matches replies with one of these HTTP statuses. */
   public static Signal status(int... statuses) {
-    if (statuses.length == 0) throw new IllegalArgumentException("at least one status is required");
+    if (statuses == null || statuses.length == 0) throw new IllegalArgumentException("at least one status is required");
     Set<Integer> set = new TreeSet<>();
     for (int s : statuses) {
       if (s < 100 || s > 599) throw new IllegalArgumentException("not an HTTP status: " + s);
@@ -58,14 +59,14 @@ public final class Signal {
 
   /** This signal, further requiring one of {@code values} at {@code jsonPointer} in the JSON body. */
   public Signal withBody(String jsonPointer, Object... values) {
-    requirePointer(jsonPointer);
-    if (values.length == 0) throw new IllegalArgumentException("at least one value is required for " + jsonPointer);
+    JsonPointer compiled = JsonPointer.compile(requirePointer(jsonPointer));
+    if (values == null || values.length == 0) throw new IllegalArgumentException("at least one value is required for " + jsonPointer);
     Set<String> set = new LinkedHashSet<>();
     for (Object v : values) {
       if (v == null) throw new IllegalArgumentException("null value for " + jsonPointer);
       set.add(String.valueOf(v));
     }
-    return new Signal(statuses, jsonPointer, Collections.unmodifiableSet(set), bearerError);
+    return new Signal(statuses, compiled, Collections.unmodifiableSet(set), bearerError);
   }
 
   /**

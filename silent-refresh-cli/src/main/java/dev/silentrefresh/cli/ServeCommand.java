@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Runs the reference auth server for one dialect on 127.0.0.1 until Ctrl-C, printing the demo "
-        + "user's credentials and every endpoint with an example curl line. CORS is open, so a browser front end "
-        + "can call it directly. Its admin endpoint, /_admin/, is always on (this is a test server): GET counters, "
+        + "user's credentials and every endpoint with an example curl line. Pages on loopback origins (and those "
+        + "given with --cors-origin) may call it from a browser, with credentials. Its admin endpoint, /_admin/, is always on (this is a test server): GET counters, "
         + "GET/POST/PUT/DELETE faults, POST release, POST expire-access-tokens, POST reset; JSON, CORS for pages of "
         + "loopback origins, refused for any other origin.",
     footerHeading = "%nFault rules (--fault, and {\"rules\":[...]} at /_admin/faults):%n",
@@ -76,6 +76,16 @@ final class ServeCommand implements Callable<Integer> {
           + " or client_secret_post, and allows the client_credentials grant")
   String clientSecret;
 
+  @Option(names = "--client-credential", paramLabel = "VALUE",
+      description = "code-1002 only: the client credential the renewal endpoint accepts in the body's authorization"
+          + " field (default: demo-app-credential)")
+  String clientCredential;
+
+  @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+      description = "also let pages of ORIGIN (scheme://host[:port], or * for any) call the server with credentials;"
+          + " loopback origins always may. Repeatable")
+  List<String> corsOrigins = new ArrayList<>();
+
   @Option(names = "--fail-refresh", paramLabel = "RATE", defaultValue = "0",
       description = "fraction 0..1 of refresh calls answered with HTTP 500 (default: ${DEFAULT-VALUE}); the same as "
           + "--fault refresh=server_error:RATE")
@@ -109,6 +119,9 @@ final class ServeCommand implements Callable<Integer> {
     if (!(failRefresh >= 0 && failRefresh <= 1)) {
       throw new CommandLine.ParameterException(cl, "--fail-refresh must be between 0 and 1, not " + failRefresh);
     }
+    if (clientCredential != null && (profile != Profile.CODE_1002 || clientCredential.isEmpty())) {
+      throw new CommandLine.ParameterException(cl, "--client-credential needs --dialect code-1002 and a non-empty value");
+    }
     List<FaultRule> rules = new ArrayList<>();
     if (failRefresh > 0) rules.add(FaultRule.rate(Endpoint.REFRESH, Faults.Fault.SERVER_ERROR, failRefresh));
     for (String text : faults) {
@@ -120,11 +133,19 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     AuthServer s;
+    AuthServer.Builder b = AuthServer.builder(profile).port(port)
+        .accessTtl(Duration.ofSeconds(accessTtl)).refreshTtl(Duration.ofSeconds(refreshTtl))
+        .rotation(rotation.equals("on")).grace(Duration.ofSeconds(grace));
+    if (clientSecret != null) b.clientSecret(clientSecret);
+    if (clientCredential != null) b.clientCredential(clientCredential);
+    for (String origin : corsOrigins) {
+      try {
+        b.corsOrigin(origin);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cl, "--cors-origin: " + e.getMessage());
+      }
+    }
     try {
-      AuthServer.Builder b = AuthServer.builder(profile).port(port)
-          .accessTtl(Duration.ofSeconds(accessTtl)).refreshTtl(Duration.ofSeconds(refreshTtl))
-          .rotation(rotation.equals("on")).grace(Duration.ofSeconds(grace));
-      if (clientSecret != null) b.clientSecret(clientSecret);
       s = b.start();
     } catch (IllegalStateException e) {
       cl.getErr().println("error: " + e.getMessage());
@@ -167,11 +188,12 @@ final class ServeCommand implements Callable<Integer> {
           : " (confidential: client_secret_basic or client_secret_post with the secret given; client_credentials allowed)");
     }
     if (p == Profile.CODE_1002) out.printf("  client credential: %s%n", s.clientCredential());
-    out.printf("  access tokens live %d s, refresh tokens %d s, rotation %s%s, grace %d s%n",
-        accessTtl, refreshTtl, rotation, rotation.equals("on") ? " with reuse detection" : "", grace);
     List<FaultRule> rules = s.faults().rules();
-    out.printf("  faults: %s%n", rules.isEmpty() ? "none"
-        : rules.stream().map(FaultRule::toString).collect(Collectors.joining(" ")));
+    out.printf("  access tokens live %d s, refresh tokens %d s, %s, faults: %s%n",
+        accessTtl, refreshTtl, rotationText(p), rules.isEmpty() ? "none"
+            : rules.stream().map(FaultRule::toString).collect(Collectors.joining(" ")));
+    out.printf("  CORS: pages on loopback origins%s may call it, with credentials%n",
+        corsOrigins.isEmpty() ? "" : " and " + String.join(", ", corsOrigins));
     out.println();
     String json = "-H 'Content-Type: application/json' -d '{\"username\":\"" + s.username()
         + "\",\"password\":\"" + s.password() + "\"}'";
@@ -221,6 +243,15 @@ final class ServeCommand implements Callable<Integer> {
     out.println();
     out.println("Press Ctrl-C to stop.");
     out.flush();
+  }
+
+  /** What the server does with refresh tokens: only where the dialect rotates them does --rotation apply. */
+  private String rotationText(Profile p) {
+    if (!p.rotates()) {
+      return "no rotation (the " + p.id() + " refresh reply carries only a new access token; --rotation and --grace"
+          + " do not apply)";
+    }
+    return rotation.equals("on") ? "rotation on with reuse detection, grace " + grace + " s" : "rotation off";
   }
 
   private static void endpoint(PrintWriter out, String name, String method, String url, String curl) {

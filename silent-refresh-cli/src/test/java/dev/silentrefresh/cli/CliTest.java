@@ -1,5 +1,6 @@
 package dev.silentrefresh.cli;
 
+import static dev.silentrefresh.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,15 +36,6 @@ class CliTest {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), false, args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   private static void assertNoControlCharacters(String text) {
     assertThat(text.chars().filter(c -> c < 0x20 && c != '\n' && c != '\t')).as("control characters").isEmpty();
   }
@@ -56,7 +48,7 @@ class CliTest {
   void demoRunsEveryDialectAndClientWithoutAFailureAndWritesConsistentJsonAndAReport() throws Exception {
     Path json = dir.resolve("out/demo.json");
     Path report = dir.resolve("demo.html");
-    Run r = run("demo", "--duration", "1", "--users", "10", "--access-ttl", "3600",
+    CliRun r = run("demo", "--duration", "1", "--users", "10", "--access-ttl", "3600",
         "--json", json.toString(), "--report", report.toString());
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("All requests succeeded.").contains("peak refreshes");
@@ -97,7 +89,7 @@ class CliTest {
   @Test
   void aRunShorterThanItsPhasesStillShowsTheBurstAndTheRelogin() throws Exception {
     Path json = dir.resolve("short.json");
-    Run r = run("demo", "--dialect", "code-401", "--client", "jdk", "--duration", "0.01", "--users", "3",
+    CliRun r = run("demo", "--dialect", "code-401", "--client", "jdk", "--duration", "0.01", "--users", "3",
         "--access-ttl", "3600", "--json", json.toString());
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     JsonNode run = JSON.readTree(json.toFile()).get("runs").get(0);
@@ -120,7 +112,7 @@ class CliTest {
   @Test
   void herdOf300SharesOneRefresh() throws Exception {
     Path json = dir.resolve("herd.json");
-    Run r = run("herd", "--dialect", "code-50014", "--concurrency", "300", "--json", json.toString());
+    CliRun r = run("herd", "--dialect", "code-50014", "--concurrency", "300", "--json", json.toString());
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("refresh calls (server): 1").contains("succeeded: 300").contains("failed: 0");
     JsonNode result = JSON.readTree(json.toFile());
@@ -136,7 +128,7 @@ class CliTest {
   @Test
   void herdThroughEveryClientWritesOneResultPerClient() throws Exception {
     Path json = dir.resolve("herd-all.json");
-    Run r = run("herd", "--dialect", "oauth2", "--client", "all", "--concurrency", "100", "--json", json.toString());
+    CliRun r = run("herd", "--dialect", "oauth2", "--client", "all", "--concurrency", "100", "--json", json.toString());
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     JsonNode runs = JSON.readTree(json.toFile()).get("runs");
     List<String> clients = new ArrayList<>();
@@ -279,7 +271,7 @@ class CliTest {
       "demo --fleet 2 --redis redis://127.0.0.1:6379 --client nope | unknown client 'nope'",
   })
   void badUsageExitsTwoWithAOneLineErrorAndTheUsage(String args, String message) {
-    Run r = run(args.trim().split("\\s+"));
+    CliRun r = run(args.trim().split("\\s+"));
     assertThat(r.exit()).isEqualTo(2);
     String first = r.err().lines().findFirst().orElse("");
     assertThat(first).startsWith("error: ").contains(message);
@@ -289,7 +281,7 @@ class CliTest {
 
   @Test
   void noCommandIsAUsageError() {
-    Run r = run();
+    CliRun r = run();
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).startsWith("error: a command is required").contains("demo").contains("herd").contains("serve");
   }
@@ -297,7 +289,7 @@ class CliTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "demo", "herd", "serve"})
   void everyCommandHasHelp(String command) {
-    Run r = command.isEmpty() ? run("--help") : run(command, "--help");
+    CliRun r = command.isEmpty() ? run("--help") : run(command, "--help");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).startsWith("Usage: silent-refresh").contains("--help");
   }

@@ -1,5 +1,6 @@
 package dev.silentrefresh.cli;
 
+import static dev.silentrefresh.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,15 +35,6 @@ class FleetDemoTest {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), false, args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   private static List<Long> pids(String out) {
     Matcher m = PIDS.matcher(out);
     assertThat(m.find()).as(out).isTrue();
@@ -71,7 +63,7 @@ class FleetDemoTest {
     String redis = TestRedis.require();
     Path json = dir.resolve("out/fleet.json");
     Path report = dir.resolve("fleet.html");
-    Run r = run("demo", "--fleet", "2", "--redis", redis, "--dialect", "code-50014", "--users", "4",
+    CliRun r = run("demo", "--fleet", "2", "--redis", redis, "--dialect", "code-50014", "--users", "4",
         "--json", json.toString(), "--report", report.toString());
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.err()).isEmpty();
@@ -145,7 +137,7 @@ class FleetDemoTest {
 
   @Test
   void anUnreachableRedisIsOneLineNamingItsAddress() {
-    Run r = run("demo", "--fleet", "2", "--redis", "redis://:hunter2@127.0.0.1:1");
+    CliRun r = run("demo", "--fleet", "2", "--redis", "redis://:hunter2@127.0.0.1:1");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
     assertThat(r.err().lines().toList()).hasSize(1);
@@ -154,7 +146,7 @@ class FleetDemoTest {
 
   @Test
   void aRedisUriIsNeverEchoedWithItsPassword() {
-    Run r = run("demo", "--fleet", "2", "--redis", "redis://user:hunter2@bad host:6379");
+    CliRun r = run("demo", "--fleet", "2", "--redis", "redis://user:hunter2@bad host:6379");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).startsWith("error: --redis must be a Redis URI such as redis://127.0.0.1:6379, not 'redis://***@bad host:6379'")
         .doesNotContain("hunter2");

@@ -1,11 +1,10 @@
 package dev.silentrefresh.cli;
 
+import static dev.silentrefresh.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,21 +21,12 @@ class SoakCommandTest {
 
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), false, args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   @Test
   void faultsOfEveryKindLoseNoSessionReuseNoTokenAndHangNoRequest() throws Exception {
     Path json = dir.resolve("soak.json");
     Path report = dir.resolve("soak.html");
     // 40 % of the tries faulted: with this seed every kind is drawn within 100 expiries, and some refreshes fail every try
-    Run r = run("soak", "--expiries", "100", "--faults", "0.4", "--seed", "7", "--users", "8",
+    CliRun r = run("soak", "--expiries", "100", "--faults", "0.4", "--seed", "7", "--users", "8",
         "--json", json.toString(), "--report", report.toString());
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
@@ -69,7 +59,7 @@ class SoakCommandTest {
   @Test
   void aServerWithoutAGraceWindowLosesTheSessionAndTheSoakFailsSayingSo() throws Exception {
     Path json = dir.resolve("nograce.json");
-    Run r = run("soak", "--expiries", "60", "--faults", "1", "--grace", "0", "--seed", "3", "--users", "4",
+    CliRun r = run("soak", "--expiries", "60", "--faults", "1", "--grace", "0", "--seed", "3", "--users", "4",
         "--json", json.toString());
 
     assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
@@ -82,7 +72,7 @@ class SoakCommandTest {
   @Test
   void everyClientRunsAndTheTotalsAddUp() throws Exception {
     Path json = dir.resolve("all.json");
-    Run r = run("soak", "--client", "all", "--expiries", "20", "--faults", "0.05", "--seed", "11", "--users", "4",
+    CliRun r = run("soak", "--client", "all", "--expiries", "20", "--faults", "0.05", "--seed", "11", "--users", "4",
         "--json", json.toString());
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
@@ -102,7 +92,7 @@ class SoakCommandTest {
   void aFleetOfTwoProcessesOnRedisSurvivesTheFaultsToo() throws Exception {
     String redis = TestRedis.require();
     Path json = dir.resolve("fleet.json");
-    Run r = run("soak", "--fleet", "2", "--redis", redis, "--expiries", "40", "--faults", "0.3", "--seed", "5",
+    CliRun r = run("soak", "--fleet", "2", "--redis", redis, "--expiries", "40", "--faults", "0.3", "--seed", "5",
         "--users", "6", "--json", json.toString());
 
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
@@ -129,7 +119,7 @@ class SoakCommandTest {
   void badInputIsAUsageErrorNamingTheOption(String args, String message) {
     List<String> argv = new ArrayList<>(List.of("soak"));
     argv.addAll(List.of(args.split(" ")));
-    Run r = run(argv.toArray(new String[0]));
+    CliRun r = run(argv.toArray(new String[0]));
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains(message);
   }

@@ -44,6 +44,8 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
   private static final ConcurrentHashMap<Path, ReentrantLock> WRITE_LOCKS = new ConcurrentHashMap<>();
   /** In-JVM part of the refresh lock: a JVM may hold an OS file lock only once per file. */
   private static final ConcurrentHashMap<Path, Semaphore> REFRESH_LOCKS = new ConcurrentHashMap<>();
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(dev.silentrefresh.TokenStore.class.getName());
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
   private static final long LOCK_POLL_MILLIS = 10;
 
@@ -75,6 +77,7 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
 
   private byte[] readBytes() throws IOException {
     try {
+      keepOwnerOnly();
       return Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
       return null;
@@ -105,7 +108,7 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
     threadLock.lock();
     try {
       try {
-        Files.createDirectories(path.getParent());
+        createDirectoriesOwnerOnly(path.getParent());
       } catch (IOException e) {
         throw new IOException("could not create the directory of token file " + path + ": " + reason(e), e);
       }
@@ -119,10 +122,14 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
           } catch (IOException unreadable) {
             cur = new StoredTokens(null, Math.max(1, System.currentTimeMillis()));
           }
-          version = cur.version() + 1;
+          // a version at its end (only a hand-made file has one) restarts like an unreadable file
+          version = cur.version() == Long.MAX_VALUE ? Math.max(1, System.currentTimeMillis()) + 1 : cur.version() + 1;
         } else {
           StoredTokens cur = read();
           if (cur.version() != expectedVersion) return null;
+          if (cur.version() == Long.MAX_VALUE) {
+            throw new IOException("token file " + path + " is at its last version; sign in again to replace it");
+          }
           version = cur.version() + 1;
         }
         StoredTokens written = new StoredTokens(next, version);
@@ -232,6 +239,37 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
     }
   }
 
+  /**
+   * A file that others may read (made by hand, copied, or restored from a backup) is made owner-only before its tokens
+   * are read, and said once; one that cannot be is refused.
+   */
+  private void keepOwnerOnly() throws IOException {
+    Set<PosixFilePermission> now;
+    try {
+      now = Files.getPosixFilePermissions(path);
+    } catch (UnsupportedOperationException e) {
+      return; // no POSIX permissions here (Windows): the file has what its directory gives
+    }
+    if (OWNER_ONLY.containsAll(now)) return;
+    String was = PosixFilePermissions.toString(now);
+    try {
+      Files.setPosixFilePermissions(path, OWNER_ONLY);
+    } catch (IOException e) {
+      throw new IOException("token file " + path + " can be read by others (" + was + ") and could not be made"
+          + " owner-only: " + reason(e), null);
+    }
+    LOG.warning("token file " + path + " could be read by others (" + was + "); made it owner-only (rw-------)");
+  }
+
+  private static void createDirectoriesOwnerOnly(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) return;
+    try {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectories(dir);
+    }
+  }
+
   private static void createOwnerOnly(Path file) throws IOException {
     try {
       Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
@@ -290,8 +328,10 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
           + " have been written by something else); sign in again to replace it");
     }
     JsonNode version = o.get("version");
-    if (!o.isObject() || version == null || !version.canConvertToLong()) {
-      throw new IOException("token file " + path + " has no numeric \"version\"; fix or delete it, or sign in again");
+    if (!o.isObject() || version == null || !version.isIntegralNumber() || !version.canConvertToLong()
+        || version.asLong() < 0) {
+      throw new IOException("token file " + path + " has no \"version\" that is a whole number from 0 to "
+          + Long.MAX_VALUE + "; fix or delete it, or sign in again");
     }
     JsonNode access = o.get("accessToken");
     if (access == null || access.isNull()) return new StoredTokens(null, version.asLong());
@@ -308,9 +348,15 @@ public final class FileTokenStore implements TokenStore, RefreshLock {
     }
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectReader STRICT =
+      Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private JsonNode parse(byte[] bytes, String what) throws IOException {
     try {
-      return Json.parse(bytes);
+      // the whole file is one JSON value: anything after it means the file was damaged or written by something else
+      JsonNode node = STRICT.readTree(bytes);
+      if (node == null || node.isMissingNode()) throw new IOException("no JSON value");
+      return node;
     } catch (IOException e) {
       throw new IOException("token file " + path + what + " is not valid JSON (damaged or cut short); fix or delete it,"
           + " or sign in again", null);

@@ -1,13 +1,29 @@
 package dev.silentrefresh.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 
-/** The one Jackson mapper core uses. */
+/**
+ * The one Jackson mapper core uses. Its read limits are its own, not the JVM-wide defaults an
+ * application may loosen: replies are untrusted. Token replies are shallow, so nesting stops at 500;
+ * numbers, names and strings keep Jackson's own limits (1,000 digits, 50,000 and 20,000,000 chars).
+ */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper();
+  public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(500)
+          .maxNumberLength(1000)
+          .maxNameLength(50_000)
+          .maxStringLength(20_000_000)
+          .build())
+      .build());
 
   private Json() {}
 
@@ -24,21 +40,35 @@ public final class Json {
   /**
    * True when {@code bytes[0..length)} hold one complete JSON value (more may follow, as in a stream of
    * values), or are not JSON at all: either way, reading further cannot change what a signal finds.
+   * False while more bytes could still complete or change the value: a prefix that ends inside a
+   * keyword, a number, a string, a UTF-8 sequence or after a comma, or a body in UTF-16 or UTF-32 (which
+   * the full parse detects, but this incremental one cannot read).
    */
   public static boolean firstValueCompleteOrNotJson(byte[] bytes, int length) {
-    try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(bytes, 0, length)) {
+    // Jackson's non-blocking parser says NOT_AVAILABLE where the blocking one would report a truncated
+    // token as a syntax error ("{\"a\":tr", "{\"a\":1,"), which would pass for "not JSON".
+    try (JsonParser p = MAPPER.getFactory().createNonBlockingByteArrayParser()) {
+      ((ByteArrayFeeder) p.getNonBlockingInputFeeder()).feedInput(bytes, 0, length);
       int depth = 0;
       for (;;) {
-        com.fasterxml.jackson.core.JsonToken t = p.nextToken();
-        if (t == null) return false; // ran out of bytes inside (or before) the first value
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.NOT_AVAILABLE || t == null) return false; // ran out inside (or before) the first value
         if (t.isStructStart()) depth++;
         else if (t.isStructEnd()) depth--;
         if (depth == 0) return true;
       }
     } catch (IOException e) {
-      // end of input inside a token reads as an error too: tell the two apart by where it stopped
-      return !(e instanceof com.fasterxml.jackson.core.io.JsonEOFException);
+      return !mayBeWideUnicode(bytes, length);
     }
+  }
+
+  /** A UTF-16 or UTF-32 body (a BOM, or a NUL among the first bytes, RFC 4627 §3): only the full parse reads it. */
+  private static boolean mayBeWideUnicode(byte[] bytes, int length) {
+    if (length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF) || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
+      return true;
+    }
+    for (int i = 0; i < Math.min(4, length); i++) if (bytes[i] == 0) return true;
+    return false;
   }
 
   public static JsonNode parse(byte[] bytes) throws IOException {

@@ -46,10 +46,11 @@ public final class Jwt {
     return new Times(instant(payload.get("exp")), instant(payload.get("iat")));
   }
 
+  /** A claim as an instant, its fraction of a second kept; null unless it is at least 1 s and at most {@link #MAX_SECONDS}. */
   private static Instant instant(JsonNode n) {
     if (n == null || !n.isNumber()) return null;
     double v = n.asDouble();
-    if (!(v > 0) || v > MAX_SECONDS) return null;
+    if (!(v >= 1) || v > MAX_SECONDS) return null; // 0.5 would be a token issued in 1970
     Duration sinceEpoch = TokenLifetime.seconds(n.decimalValue());
     return Instant.ofEpochSecond(sinceEpoch.getSeconds(), sinceEpoch.getNano());
   }

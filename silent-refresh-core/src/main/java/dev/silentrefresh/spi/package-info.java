@@ -5,7 +5,8 @@
  * {@link dev.silentrefresh.spi.RefreshReply}, {@link dev.silentrefresh.spi.RefreshLock} (with
  * {@link dev.silentrefresh.spi.CoordinationUnavailableException}, which lets a session refresh alone while a
  * shared coordinator is down), {@link dev.silentrefresh.spi.StoreChanges}, and
- * {@link dev.silentrefresh.spi.SessionSelector} (which session of a {@code TokenSessions} a request goes through).
+ * {@link dev.silentrefresh.spi.SessionSelector} (which session of a {@code TokenSessions} a request goes through),
+ * and {@link dev.silentrefresh.spi.TokenCipher} (AES-GCM for tokens at rest, as the built-in stores use it).
  *
  * <p>Threading contract for implementers: a {@code RefreshTransport} is called on the session's executor
  * and must not block it (return a future; run blocking clients on threads of your own), must apply

@@ -144,4 +144,31 @@ class EncryptedFileStoreTest {
           .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     }
   }
+
+  @Test
+  void aVersionThatIsNotAWholeNumberInRangeOrTrailingBytesAreClearErrorsAndASignInStillReplacesThem()
+      throws IOException {
+    Path file = dir.resolve("tokens.json");
+    String body = "{\"version\":%s,\"accessToken\":\"" + ACCESS + "\",\"refreshToken\":\"" + REFRESH + "\"}";
+    for (String version : new String[] {"-1", "1.5", "1e3", "9223372036854775808", "\"7\"", "null"}) {
+      Files.writeString(file, String.format(body, version));
+      assertThatThrownBy(() -> TokenStore.file(file).read()).as(version).isInstanceOf(IOException.class)
+          .hasMessageContaining(file.toString()).hasMessageContaining("whole number")
+          .hasMessageNotContaining(ACCESS).hasMessageNotContaining(REFRESH);
+      assertThatThrownBy(() -> TokenStore.file(file).replace(1, TOKENS)).as(version).isInstanceOf(IOException.class);
+      StoredTokens signedIn = TokenStore.file(file).overwrite(TOKENS);
+      StoredTokens read = TokenStore.file(file).read();
+      assertThat(read.version()).isEqualTo(signedIn.version());
+      assertThat(read.tokens()).isEqualTo(TOKENS);
+    }
+    Files.writeString(file, String.format(body, "3") + "{\"version\":9}");
+    assertThatThrownBy(() -> TokenStore.file(file).read()).isInstanceOf(IOException.class)
+        .hasMessageContaining("not valid JSON");
+    Files.writeString(file, String.format(body, Long.toString(Long.MAX_VALUE)));
+    assertThat(TokenStore.file(file).read().version()).isEqualTo(Long.MAX_VALUE);
+    assertThatThrownBy(() -> TokenStore.file(file).replace(Long.MAX_VALUE, TOKENS)).isInstanceOf(IOException.class)
+        .hasMessageContaining("last version");
+    assertThat(TokenStore.file(file).overwrite(TOKENS).version()).as("a sign-in restarts the count")
+        .isPositive().isLessThan(Long.MAX_VALUE);
+  }
 }

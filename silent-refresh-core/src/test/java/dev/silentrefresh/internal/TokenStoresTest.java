@@ -96,7 +96,7 @@ class TokenStoresTest {
     assertThatThrownBy(() -> TokenStore.file(file).read())
         .isInstanceOf(IOException.class).hasMessageContaining("not valid JSON").hasMessageNotContaining("SECRET");
     Files.write(file, "{\"accessToken\":\"SECRET\"}".getBytes(StandardCharsets.UTF_8));
-    assertThatThrownBy(() -> TokenStore.file(file).read()).hasMessageContaining("no numeric \"version\"");
+    assertThatThrownBy(() -> TokenStore.file(file).read()).hasMessageContaining("no \"version\" that is a whole number");
     Files.write(file, "{\"version\":2,\"accessToken\":7}".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> TokenStore.file(file).read()).hasMessageContaining("\"accessToken\" is a number");
     assertThat(Files.readAllBytes(file)).as("left as it was").isEqualTo("{\"version\":2,\"accessToken\":7}".getBytes(StandardCharsets.UTF_8));

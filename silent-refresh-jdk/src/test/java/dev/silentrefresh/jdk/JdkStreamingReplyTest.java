@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30) // a peek (or a discard) that waits for the end of a held stream would hang
 class JdkStreamingReplyTest {
-  private static final String FIRST_VALUE = "{\"code\":20000,\"data\":"; // CODE_50014's API value
+  private static final String FIRST_VALUE = "{\"code\":0,\"data\":"; // CODE_50014's API value
   private final AuthServer auth = AuthServer.builder(Profile.CODE_50014).start();
   private final HttpClient plain = HttpClient.newHttpClient();
   private TokenSession session;

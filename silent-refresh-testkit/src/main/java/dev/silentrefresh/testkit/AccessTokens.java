@@ -1,5 +1,6 @@
 package dev.silentrefresh.testkit;
 
+import dev.silentrefresh.leakcheck.IssuedSecrets;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -192,7 +193,9 @@ final class AccessTokens {
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign an access token", e);
     }
-    return jwt.serialize();
+    String token = jwt.serialize();
+    IssuedSecrets.record(token);
+    return token;
   }
 
   /** The public key tokens are verified with (public knowledge, as a JWKS would publish it). */

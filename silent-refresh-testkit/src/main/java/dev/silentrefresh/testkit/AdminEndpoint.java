@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +47,7 @@ final class AdminEndpoint {
   /** Answers one fully read admin request, with its CORS headers. */
   Reply answer(HttpCall call) {
     String origin = call.header("Origin");
-    if (origin != null && !isLoopback(origin)) {
+    if (origin != null && !CorsPolicy.isLoopback(origin)) {
       return error(403, "forbidden", "the admin endpoint answers pages of loopback origins only, not " + origin);
     }
     return withCors(route(call), origin);
@@ -173,22 +172,5 @@ final class AdminEndpoint {
         .withHeader("Vary", "Origin")
         .withHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
         .withHeader("Access-Control-Allow-Headers", "Content-Type");
-  }
-
-  /** {@code http(s)://} on localhost, 127.0.0.0/8 or [::1], any port. */
-  static boolean isLoopback(String origin) {
-    URI uri;
-    try {
-      uri = new URI(origin);
-    } catch (URISyntaxException e) {
-      return false;
-    }
-    String scheme = uri.getScheme();
-    String host = uri.getHost();
-    if (host == null || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
-      return false;
-    }
-    host = host.toLowerCase(Locale.ROOT);
-    return host.equals("localhost") || host.equals("[::1]") || host.matches("127(\\.\\d{1,3}){3}");
   }
 }

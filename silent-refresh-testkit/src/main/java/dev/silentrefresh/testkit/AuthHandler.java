@@ -32,16 +32,20 @@ final class AuthHandler extends Handler.Abstract {
   private final AuthLogic logic;
   private final AdminEndpoint admin;
   private final Unanswered unanswered;
+  private final CorsPolicy cors;
 
-  AuthHandler(AuthLogic logic, AdminEndpoint admin, Unanswered unanswered) {
+  AuthHandler(AuthLogic logic, AdminEndpoint admin, Unanswered unanswered, CorsPolicy cors) {
     super(InvocationType.BLOCKING);
     this.logic = logic;
     this.admin = admin;
     this.unanswered = unanswered;
+    this.cors = cors;
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    // the admin endpoint answers with CORS of its own: loopback pages only, whatever --cors-origin allows
+    if (!AdminEndpoint.owns(Request.getPathInContext(request))) addCors(cors, request, response);
     Reply reply;
     try {
       reply = answer(request);
@@ -109,7 +113,6 @@ final class AuthHandler extends Handler.Abstract {
   private static void write(Response response, Reply reply, Callback callback) {
     response.setStatus(reply.status);
     HttpFields.Mutable h = response.getHeaders();
-    addCors(h);
     reply.headers.forEach(h::put);
     if (reply.contentType == null) {
       callback.succeeded();
@@ -153,16 +156,19 @@ final class AuthHandler extends Handler.Abstract {
     }
   }
 
-  static void addCors(HttpFields.Mutable h) {
-    h.put("Access-Control-Allow-Origin", "*");
-    h.put("Access-Control-Allow-Headers", "Authorization, X-Token, token, Content-Type");
-    h.put("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
-    h.put("Access-Control-Expose-Headers", "WWW-Authenticate");
+  /** The CORS headers for {@code request}'s origin, put first: a reply's own headers may replace them. */
+  static void addCors(CorsPolicy cors, Request request, Response response) {
+    HttpFields headers = request.getHeaders();
+    boolean preflight = "OPTIONS".equals(request.getMethod()) && headers.contains("Access-Control-Request-Method");
+    cors.addTo(response.getHeaders(), headers.get(HttpHeader.ORIGIN), preflight);
   }
 
   /** Jetty's own errors (unparseable requests and the like): JSON by default, with the CORS headers too. */
   static final class JsonErrors extends ErrorHandler {
-    JsonErrors() {
+    private final CorsPolicy cors;
+
+    JsonErrors(CorsPolicy cors) {
+      this.cors = cors;
       setDefaultResponseMimeType("application/json");
       setShowStacks(false);
       setShowCauses(false);
@@ -170,7 +176,7 @@ final class AuthHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-      addCors(response.getHeaders());
+      addCors(cors, request, response);
       return super.handle(request, response, callback);
     }
   }

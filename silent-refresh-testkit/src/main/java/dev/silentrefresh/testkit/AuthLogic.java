@@ -328,8 +328,8 @@ final class AuthLogic {
     });
   }
 
-  private static Reply badRequest(String message) {
-    return Reply.json(400, "{\"code\":400,\"message\":" + Json.quote(message) + "}");
+  private Reply badRequest(String message) {
+    return protocol.error(400, 400, message);
   }
 
   private boolean passwordMatches(String username, String password) {

@@ -4,8 +4,10 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,10 +50,10 @@ public final class AuthServer implements AutoCloseable {
     this.config = b;
     SecureRandom random = new SecureRandom();
     AccessTokens accessTokens = new AccessTokens(b.accessTtl, b.exactExpiry, random);
-    boolean rotation = b.rotation && profile != Profile.PUT_BEARER; // PUT_BEARER's protocol keeps the token
-    this.refreshTokens = new RefreshTokenStore(random, b.clock, b.refreshTtl, rotation, b.reuseDetection, b.grace,
-        b.sessionMax, counters);
+    boolean rotation = b.rotation && profile.rotates();
     ServerProtocol protocol = ServerProtocol.of(profile, b.clientId, b.clientSecret, b.clientCredential);
+    this.refreshTokens = new RefreshTokenStore(random, b.clock, b.refreshTtl, rotation, b.reuseDetection, b.grace,
+        b.sessionMax, counters, protocol.refreshTokenUrlPart());
     Map<String, String> users = b.users.isEmpty() ? Map.of("demo", "demo-password") : Map.copyOf(b.users);
     this.logic = new AuthLogic(protocol, accessTokens, refreshTokens, users, b.clock, new EnumMap<>(b.latency),
         counters, faults, pauser, streams, new LoginThrottle(b.loginFailures, b.loginWindow, b.clock));
@@ -67,8 +69,9 @@ public final class AuthServer implements AutoCloseable {
     connector.setPort(b.port);
     connector.setAcceptQueueSize(1024); // clients open hundreds of connections at once
     server.addConnector(connector);
-    server.setHandler(new AuthHandler(logic, new AdminEndpoint(this), faults.unansweredRequests()));
-    server.setErrorHandler(new AuthHandler.JsonErrors());
+    CorsPolicy cors = CorsPolicy.allowing(b.corsOrigins);
+    server.setHandler(new AuthHandler(logic, new AdminEndpoint(this), faults.unansweredRequests(), cors));
+    server.setErrorHandler(new AuthHandler.JsonErrors(cors));
     // no graceful phase: it would wait for clients' idle keep-alive connections; busy threads get 1 s
     server.setStopTimeout(0);
     threads.setStopTimeout(1000);
@@ -296,6 +299,7 @@ public final class AuthServer implements AutoCloseable {
     private final Map<Endpoint, Duration> latency = new EnumMap<>(Endpoint.class);
     private int loginFailures = DEFAULT_LOGIN_FAILURES;
     private Duration loginWindow = DEFAULT_LOGIN_WINDOW;
+    private final List<String> corsOrigins = new ArrayList<>();
 
     private Builder(Profile profile) {
       this.profile = Objects.requireNonNull(profile, "profile");
@@ -356,7 +360,7 @@ public final class AuthServer implements AutoCloseable {
       return this;
     }
 
-    /** Whether a refresh replaces the refresh token (default true; {@link Profile#PUT_BEARER} never rotates). */
+    /** Whether a refresh replaces the refresh token (default true; ignored where {@link Profile#rotates()} is false). */
     public Builder rotation(boolean rotation) {
       this.rotation = rotation;
       return this;
@@ -417,6 +421,20 @@ public final class AuthServer implements AutoCloseable {
     /** The {@link Profile#CODE_1002} client credential (default {@code demo-app-credential}). */
     public Builder clientCredential(String clientCredential) {
       this.clientCredential = nonEmpty(clientCredential, "clientCredential");
+      return this;
+    }
+
+    /**
+     * Lets pages of {@code origin} ({@code scheme://host[:port]}, or {@code *} for every origin) read replies with
+     * credentials, in addition to the loopback origins ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}, any
+     * port), which are always allowed. A request from an allowed origin gets it back in
+     * {@code Access-Control-Allow-Origin} with {@code Access-Control-Allow-Credentials: true}; one from any other
+     * origin gets no {@code Access-Control-Allow-Origin}, so the browser keeps the reply from the page.
+     *
+     * @throws IllegalArgumentException when {@code origin} is not an http(s) origin without a path, nor {@code *}
+     */
+    public Builder corsOrigin(String origin) {
+      corsOrigins.add(CorsPolicy.normalize(nonEmpty(origin, "origin")));
       return this;
     }
 
@@ -482,6 +500,7 @@ public final class AuthServer implements AutoCloseable {
       b.latency.putAll(latency);
       b.loginFailures = loginFailures;
       b.loginWindow = loginWindow;
+      b.corsOrigins.addAll(corsOrigins);
       return b;
     }
 

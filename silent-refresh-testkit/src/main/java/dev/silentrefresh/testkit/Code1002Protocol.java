@@ -35,7 +35,7 @@ final class Code1002Protocol extends ServerProtocol {
   RefreshRequest refresh(HttpCall call) {
     JsonNode json = call.json();
     if (!clientCredential.equals(Json.text(json, "authorization"))) {
-      return new RefreshRequest(null, Reply.json(403, "{\"code\":403,\"message\":\"bad client credential\"}"));
+      return new RefreshRequest(null, error(403, 403, "bad client credential"));
     }
     return new RefreshRequest(Json.text(json, "refreshToken"), null);
   }
@@ -60,11 +60,11 @@ final class Code1002Protocol extends ServerProtocol {
 
   @Override
   Reply accessRejected(AccessTokens.Status status) {
-    return Reply.json(200, "{\"code\":1002,\"message\":\"token expired\"}");
+    return error(200, 1002, "token expired");
   }
 
   @Override
   Reply deadRefresh() {
-    return Reply.json(401, "{\"code\":401,\"message\":\"refresh token expired\"}");
+    return error(401, 401, "refresh token expired");
   }
 }

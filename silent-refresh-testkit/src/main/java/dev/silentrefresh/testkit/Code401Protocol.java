@@ -1,6 +1,9 @@
 package dev.silentrefresh.testkit;
 
-/** {@link Profile#CODE_401}: {@code token} header, refresh token in the query, HTTP 400 error codes. */
+/**
+ * {@link Profile#CODE_401}: {@code token} header, refresh token in the query, HTTP 400 error codes. Error replies
+ * name their text {@code msg}, which this convention's front ends read, and {@code message} as well.
+ */
 final class Code401Protocol extends ServerProtocol {
   private static final String LOGIN = "/login";
   private static final String REFRESH = "/token/refresh";
@@ -13,6 +16,11 @@ final class Code401Protocol extends ServerProtocol {
   @Override
   String refreshPath() {
     return REFRESH;
+  }
+
+  @Override
+  String refreshTokenUrlPart() {
+    return "refreshToken=";
   }
 
   @Override
@@ -52,11 +60,16 @@ final class Code401Protocol extends ServerProtocol {
 
   @Override
   Reply accessRejected(AccessTokens.Status status) {
-    return Reply.json(400, "{\"code\":401,\"message\":\"token expired\"}");
+    return error(400, 401, "token expired");
   }
 
   @Override
   Reply deadRefresh() {
-    return Reply.json(400, "{\"code\":402,\"message\":\"refresh token expired\"}");
+    return error(400, 402, "refresh token expired");
+  }
+
+  @Override
+  Reply error(int status, int code, String text) {
+    return Reply.json(status, Json.write(Json.object().put("code", code).put("msg", text).put("message", text)));
   }
 }

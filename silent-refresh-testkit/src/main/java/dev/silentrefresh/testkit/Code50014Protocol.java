@@ -1,6 +1,9 @@
 package dev.silentrefresh.testkit;
 
-/** {@link Profile#CODE_50014}: {@code X-Token} header, refresh token in the path, HTTP 200 error codes. */
+/**
+ * {@link Profile#CODE_50014}: {@code X-Token} header, refresh token in the path, HTTP 200 error codes. Every
+ * success carries {@code "code":0}: this convention's front ends take any other code for an error.
+ */
 final class Code50014Protocol extends ServerProtocol {
   private static final String LOGIN = "/user/login";
   private static final String REFRESH_PREFIX = "/refreshJwt/";
@@ -12,6 +15,11 @@ final class Code50014Protocol extends ServerProtocol {
 
   @Override
   String refreshPath() {
+    return REFRESH_PREFIX;
+  }
+
+  @Override
+  String refreshTokenUrlPart() {
     return REFRESH_PREFIX;
   }
 
@@ -50,18 +58,18 @@ final class Code50014Protocol extends ServerProtocol {
 
   @Override
   Reply api(String userJson) {
-    return coded(20000, userJson);
+    return coded(0, userJson);
   }
 
   @Override
   Reply accessRejected(AccessTokens.Status status) {
     return status == AccessTokens.Status.INVALID
-        ? Reply.json(200, "{\"code\":50008,\"message\":\"Illegal token\"}")
-        : Reply.json(200, "{\"code\":50014,\"message\":\"Token expired\"}");
+        ? error(200, 50008, "Illegal token")
+        : error(200, 50014, "Token expired");
   }
 
   @Override
   Reply deadRefresh() {
-    return Reply.json(200, "{\"code\":10007,\"message\":\"refresh token expired\"}");
+    return error(200, 10007, "refresh token expired");
   }
 }

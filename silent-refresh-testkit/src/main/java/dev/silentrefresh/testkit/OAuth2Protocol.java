@@ -7,7 +7,8 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * {@link Profile#OAUTH2}: RFC 6749/6750 style. A public client is identified by {@code client_id}; a confidential
+ * {@link Profile#OAUTH2}: RFC 6749/6750 style; token endpoint replies carry {@code Cache-Control: no-store} and
+ * {@code Pragma: no-cache}. A public client is identified by {@code client_id}; a confidential
  * one (a secret is set) authenticates with {@code client_secret_basic} or {@code client_secret_post}.
  */
 final class OAuth2Protocol extends ServerProtocol {
@@ -49,8 +50,8 @@ final class OAuth2Protocol extends ServerProtocol {
       return Route.to(Endpoint.LOGIN);
     }
     return Route.answer(grant == null
-        ? error(400, "invalid_request", "grant_type is missing")
-        : Reply.json(400, "{\"error\":\"unsupported_grant_type\"}"));
+        ? oauthError(400, "invalid_request", "grant_type is missing")
+        : noStore(Reply.json(400, "{\"error\":\"unsupported_grant_type\"}")));
   }
 
   @Override
@@ -62,7 +63,7 @@ final class OAuth2Protocol extends ServerProtocol {
     }
     if ("client_credentials".equals(form.get("grant_type"))) {
       if (clientSecret == null) {
-        return new LoginRequest(null, null, error(400, "unauthorized_client", "a public client cannot use client_credentials"));
+        return new LoginRequest(null, null, oauthError(400, "unauthorized_client", "a public client cannot use client_credentials"));
       }
       return new LoginRequest(clientId, null, null, true);
     }
@@ -88,7 +89,7 @@ final class OAuth2Protocol extends ServerProtocol {
     }
     boolean post = form.containsKey("client_secret");
     if (basic && post) {
-      return error(400, "invalid_request", "use one client authentication method, not two");
+      return oauthError(400, "invalid_request", "use one client authentication method, not two");
     }
     if (basic) {
       String[] pair = basicPair(authorization.substring(6).trim());
@@ -134,7 +135,7 @@ final class OAuth2Protocol extends ServerProtocol {
     body.put("expires_in", f.expiresIn);
     put(body, "refresh_token", f.refresh);
     body.put("refresh_expires_in", f.refreshExpiresIn);
-    return ok(body);
+    return noStore(ok(body));
   }
 
   @Override
@@ -156,17 +157,17 @@ final class OAuth2Protocol extends ServerProtocol {
 
   @Override
   Reply deadRefresh() {
-    return error(400, "invalid_grant", "The refresh token is invalid or expired");
+    return oauthError(400, "invalid_grant", "The refresh token is invalid or expired");
   }
 
   @Override
   Reply badCredentials() {
-    return error(400, "invalid_grant", "bad credentials");
+    return oauthError(400, "invalid_grant", "bad credentials");
   }
 
   @Override
   Reply malformed() {
-    return error(400, "invalid_request", "malformed request body");
+    return oauthError(400, "invalid_request", "malformed request body");
   }
 
   @Override
@@ -181,15 +182,20 @@ final class OAuth2Protocol extends ServerProtocol {
 
   @Override
   Reply tooLarge() {
-    return error(413, "invalid_request", "request body too large");
+    return oauthError(413, "invalid_request", "request body too large");
   }
 
   private static Reply invalidClient() {
-    return Reply.json(401, "{\"error\":\"invalid_client\"}");
+    return noStore(Reply.json(401, "{\"error\":\"invalid_client\"}"));
   }
 
-  private static Reply error(int status, String error, String description) {
+  private static Reply oauthError(int status, String error, String description) {
     var body = Json.object().put("error", error).put("error_description", description);
-    return Reply.json(status, Json.write(body));
+    return noStore(Reply.json(status, Json.write(body)));
+  }
+
+  /** Token endpoint replies, tokens and errors, must not be cached (RFC 6749 §5.1, §5.2). */
+  private static Reply noStore(Reply reply) {
+    return reply.withHeader("Cache-Control", "no-store").withHeader("Pragma", "no-cache");
   }
 }

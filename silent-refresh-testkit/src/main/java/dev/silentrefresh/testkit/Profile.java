@@ -31,6 +31,14 @@ public enum Profile {
   }
 
   /**
+   * Whether refreshes of this profile can replace the refresh token (and so detect reuse). False for
+   * {@link #PUT_BEARER}, whose refresh reply carries only a new access token.
+   */
+  public boolean rotates() {
+    return this != PUT_BEARER;
+  }
+
+  /**
    * Looks a profile up by its {@link #id()}.
    *
    * @throws IllegalArgumentException naming the valid ids when {@code id} is unknown

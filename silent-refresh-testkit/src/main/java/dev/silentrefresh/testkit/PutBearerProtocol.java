@@ -1,6 +1,10 @@
 package dev.silentrefresh.testkit;
 
-/** {@link Profile#PUT_BEARER}: refresh is a PUT with the refresh token as bearer; never rotates. */
+/**
+ * {@link Profile#PUT_BEARER}: refresh is a PUT with the refresh token as bearer; never rotates, so the refresh reply
+ * carries only the new access token. The login reply names the refresh token both {@code refresh_token}, as this
+ * convention's front ends keep it in their user object, and {@code refreshToken}.
+ */
 final class PutBearerProtocol extends ServerProtocol {
   private static final String PATH = "/v1_0/authorizations";
 
@@ -45,6 +49,7 @@ final class PutBearerProtocol extends ServerProtocol {
     put(data, "token", f.access);
     if (endpoint == Endpoint.LOGIN) {
       put(data, "refreshToken", f.refresh);
+      put(data, "refresh_token", f.refresh);
       data.put("expiresIn", f.expiresIn);
     }
     var body = Json.object();

@@ -3,6 +3,7 @@ package dev.silentrefresh.testkit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import dev.silentrefresh.leakcheck.IssuedSecrets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,9 +108,12 @@ final class RefreshTokenStore {
   private final Duration grace;
   private final Duration sessionMax;
   private final Counters counters;
+  /** What precedes a refresh token in the refresh URL of this server's dialect, or null: told to the leak check. */
+  private final String urlPart;
 
   RefreshTokenStore(SecureRandom random, Clock clock, Duration ttl, boolean rotation, boolean reuseDetection,
-      Duration grace, Duration sessionMax, Counters counters) {
+      Duration grace, Duration sessionMax, Counters counters, String urlPart) {
+    this.urlPart = urlPart;
     this.random = random;
     this.clock = clock;
     this.ttl = ttl;
@@ -196,6 +200,8 @@ final class RefreshTokenStore {
     byte[] raw = new byte[32];
     random.nextBytes(raw);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    if (urlPart == null) IssuedSecrets.record(token);
+    else IssuedSecrets.recordInUrl(token, urlPart);
     entries.put(hash(token), new Entry(family, now.plus(lifetime(family, now))));
     if (issued.incrementAndGet() % SWEEP_EVERY == 0) {
       // an expired entry and an unknown token get the same dead reply, and neither counts as reuse

@@ -101,6 +101,11 @@ abstract class ServerProtocol {
   /** Path (or path prefix) of the refresh endpoint, as clients should be configured with it. */
   abstract String refreshPath();
 
+  /** What stands right before the refresh token in the refresh URL, when this protocol puts it there; else null. */
+  String refreshTokenUrlPart() {
+    return null;
+  }
+
   /** Routes a request: {@code /api} and below is the API, the rest is up to the profile. */
   final Route route(HttpCall call) {
     if (call.path.equals("/api") || call.path.startsWith("/api/")) {
@@ -137,23 +142,28 @@ abstract class ServerProtocol {
   abstract Reply deadRefresh();
 
   Reply badCredentials() {
-    return Reply.json(401, "{\"code\":401,\"message\":\"bad credentials\"}");
+    return error(401, 401, "bad credentials");
   }
 
   Reply malformed() {
-    return Reply.json(400, "{\"code\":400,\"message\":\"malformed request body\"}");
+    return error(400, 400, "malformed request body");
   }
 
   Reply notFound() {
-    return Reply.json(404, "{\"code\":404,\"message\":\"not found\"}");
+    return error(404, 404, "not found");
   }
 
   Reply methodNotAllowed() {
-    return Reply.json(405, "{\"code\":405,\"message\":\"method not allowed\"}");
+    return error(405, 405, "method not allowed");
   }
 
   Reply tooLarge() {
-    return Reply.json(413, "{\"code\":413,\"message\":\"request body too large\"}");
+    return error(413, 413, "request body too large");
+  }
+
+  /** An error reply {@code {"code":<code>,"message":<text>}} with HTTP {@code status}. */
+  Reply error(int status, int code, String text) {
+    return Reply.json(status, Json.write(Json.object().put("code", code).put("message", text)));
   }
 
   Reply serverError() {

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,21 +25,25 @@ class HttpBehaviourTest extends ServerTestBase {
         .header("Origin", "http://localhost:5173")
         .header("Access-Control-Request-Method", "POST"));
     assertThat(preflight.statusCode()).isEqualTo(204);
-    assertCors(preflight);
+    assertCors(preflight, "http://localhost:5173");
+    assertThat(preflight.headers().firstValue("Access-Control-Max-Age")).hasValue("600");
     assertThat(preflight.body()).isEmpty();
 
-    assertCors(Wire.login(s));
-    assertCors(Wire.me(s, null));
-    assertCors(Wire.send(HttpRequest.newBuilder(s.apiUri("/nowhere")).GET()));
+    assertCors(Wire.login(s), "*"); // no Origin: not a browser's cross-origin request
+    assertCors(Wire.me(s, null), "*");
+    assertCors(Wire.send(HttpRequest.newBuilder(s.apiUri("/nowhere")).GET()), "*");
     assertThat(s.counters().snapshot().values()).containsOnly(0L, 1L); // the preflight counted nothing
   }
 
-  static void assertCors(HttpResponse<String> r) {
-    assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+  static void assertCors(HttpResponse<String> r, String allowedOrigin) {
+    assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue(allowedOrigin);
+    assertThat(r.headers().firstValue("Access-Control-Allow-Credentials"))
+        .isEqualTo(allowedOrigin.equals("*") ? Optional.empty() : Optional.of("true"));
+    assertThat(r.headers().firstValue("Vary")).hasValue("Origin");
     assertThat(r.headers().firstValue("Access-Control-Allow-Headers"))
-        .hasValue("Authorization, X-Token, token, Content-Type");
+        .hasValue("Authorization, Content-Type, X-Token, token, isToken, repeatSubmit, X-Requested-With");
     assertThat(r.headers().firstValue("Access-Control-Allow-Methods")).hasValue("GET, POST, PUT, DELETE, OPTIONS");
-    assertThat(r.headers().firstValue("Access-Control-Expose-Headers")).hasValue("WWW-Authenticate");
+    assertThat(r.headers().firstValue("Access-Control-Expose-Headers")).hasValue("WWW-Authenticate, Retry-After, Date");
   }
 
   @ParameterizedTest

@@ -22,7 +22,7 @@ class RefreshTokenStoreTest {
 
   private RefreshTokenStore store(boolean rotation, boolean reuseDetection, Duration grace) {
     return new RefreshTokenStore(new SecureRandom(), clock, Duration.ofMinutes(1), rotation, reuseDetection, grace,
-        null, counters);
+        null, counters, null);
   }
 
   private RefreshTokenStore.Result refreshAt(RefreshTokenStore s, String token, Instant at) {
@@ -33,7 +33,7 @@ class RefreshTokenStoreTest {
   @Test
   void aLoginNeverOutlivesSessionMaxHoweverOftenItRotates() {
     RefreshTokenStore s = new RefreshTokenStore(new SecureRandom(), clock, Duration.ofMinutes(1), true, true,
-        Duration.ZERO, Duration.ofSeconds(90), counters);
+        Duration.ZERO, Duration.ofSeconds(90), counters, null);
     RefreshTokenStore.NewToken login = s.login("demo");
     assertThat(login.lifetime).isEqualTo(Duration.ofMinutes(1));
     assertThat(login.issuedAt).isEqualTo(T0);
@@ -141,7 +141,7 @@ class RefreshTokenStoreTest {
       }
     };
     RefreshTokenStore s = new RefreshTokenStore(new SecureRandom(), stalling, Duration.ofMinutes(1), true, true,
-        Duration.ZERO, null, counters);
+        Duration.ZERO, null, counters, null);
     String token = s.login("demo").token;
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {

@@ -195,8 +195,6 @@ final class Wire {
         return ME;
       case PUT_BEARER:
         return "{\"data\":" + ME + "}";
-      case CODE_50014:
-        return "{\"code\":20000,\"data\":" + ME + "}";
       default:
         return "{\"code\":0,\"data\":" + ME + "}";
     }
@@ -233,7 +231,7 @@ final class Wire {
         break;
       case CODE_401:
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(json(r)).isEqualTo(json("{\"code\":401,\"message\":\"token expired\"}"));
+        assertThat(json(r)).isEqualTo(json("{\"code\":401,\"msg\":\"token expired\",\"message\":\"token expired\"}"));
         break;
       default:
         throw new AssertionError(p);
@@ -291,7 +289,7 @@ final class Wire {
         break;
       case CODE_401:
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(body).isEqualTo(json("{\"code\":402,\"message\":\"refresh token expired\"}"));
+        assertThat(body).isEqualTo(json("{\"code\":402,\"msg\":\"refresh token expired\",\"message\":\"refresh token expired\"}"));
         break;
       default:
         throw new AssertionError(p);
