@@ -42,6 +42,11 @@ public final class Dialect {
   private final String tokenPrefix;
   private final List<Signal> accessTokenRejected;
   private final List<Signal> sessionEnded;
+  /** As lists are, but indexed without an iterator: the send path classifies every reply with them. */
+  final Signal[] rejectedSignals;
+  final Signal[] endedSignals;
+  /** The signals of either kind that read the body ({@link #needsBody(int)}). */
+  private final Signal[] bodySignals;
   private final String refreshMethod;
   private final String refreshUrl;
   private final Map<String, String> refreshHeaders;
@@ -61,6 +66,10 @@ public final class Dialect {
     this.tokenPrefix = b.tokenPrefix;
     this.accessTokenRejected = Collections.unmodifiableList(new ArrayList<>(b.accessTokenRejected));
     this.sessionEnded = Collections.unmodifiableList(new ArrayList<>(b.sessionEnded));
+    this.rejectedSignals = accessTokenRejected.toArray(new Signal[0]);
+    this.endedSignals = sessionEnded.toArray(new Signal[0]);
+    this.bodySignals = java.util.stream.Stream.concat(accessTokenRejected.stream(), sessionEnded.stream())
+        .filter(Signal::needsBody).toArray(Signal[]::new);
     this.refreshMethod = b.refreshMethod;
     this.refreshUrl = b.refreshUrl;
     this.refreshHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(b.refreshHeaders));
@@ -336,8 +345,7 @@ public final class Dialect {
 
   /** True when an API reply with this status may need its JSON body read to be classified. */
   public boolean needsBody(int status) {
-    for (Signal s : accessTokenRejected) if (s.needsBody() && s.appliesToStatus(status)) return true;
-    for (Signal s : sessionEnded) if (s.needsBody() && s.appliesToStatus(status)) return true;
+    for (Signal s : bodySignals) if (s.appliesToStatus(status)) return true;
     return false;
   }
 

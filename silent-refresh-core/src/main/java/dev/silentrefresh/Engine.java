@@ -5,6 +5,7 @@ import dev.silentrefresh.internal.HeldTokens;
 import dev.silentrefresh.internal.HeldTokens.Generation;
 import dev.silentrefresh.internal.Json;
 import dev.silentrefresh.internal.LatencyWindow;
+import dev.silentrefresh.internal.MonotonicClock;
 import dev.silentrefresh.internal.Origins;
 import dev.silentrefresh.internal.RefreshFlight;
 import dev.silentrefresh.internal.Scheduler;
@@ -75,8 +76,10 @@ final class Engine implements SessionCalls {
   private final RefreshLock lock;
   private final Clock clock;
   private final Set<URI> scope;
-  private final Duration blockingMargin;
-  private final Duration refreshAhead;
+  /** {@link #scope} as an array: every send looks a request's origin up in it, without an iterator. */
+  private final URI[] scopeOrigins;
+  private final long blockingMarginMillis;
+  private final long refreshAheadMillis;
   private final Duration refreshTimeout;
   private final Duration refreshDeadline;
   private final Duration loginTimeout;
@@ -100,9 +103,11 @@ final class Engine implements SessionCalls {
       new AtomicReference<>(CompletableFuture.completedFuture(null));
   private final AtomicInteger waiting = new AtomicInteger();
   private final LatencyWindow latency = new LatencyWindow();
+  /** How long recent refresh calls took to be answered: how far ahead of the blocking margin to start one. */
+  private final LatencyWindow refreshLatency = new LatencyWindow();
   private final AtomicBoolean saveScheduled = new AtomicBoolean();
   /** After a failed refresh, no background refresh starts before this (requests that need one still may). */
-  private volatile Instant backgroundPausedUntil = Instant.MIN;
+  private volatile long backgroundPausedUntilMillis = Long.MIN_VALUE;
   /**
    * True from the refresh that found the refresh lock's coordinator unreachable until it answers again: refreshes
    * run under this session's single flight alone, and a failed store read inside them is taken as what is held.
@@ -126,8 +131,9 @@ final class Engine implements SessionCalls {
         : b.store instanceof RefreshLock ? (RefreshLock) b.store : null;
     this.clock = b.clock;
     this.scope = scope;
-    this.blockingMargin = b.blockingMargin;
-    this.refreshAhead = b.refreshAhead;
+    this.scopeOrigins = scope.toArray(new URI[0]);
+    this.blockingMarginMillis = b.blockingMargin.toMillis();
+    this.refreshAheadMillis = b.refreshAhead.toMillis();
     this.refreshTimeout = b.refreshTimeout;
     this.refreshDeadline = b.refreshDeadline != null ? b.refreshDeadline
         : b.refreshTimeout.multipliedBy(b.maxAttempts).plus(b.maxBackoff.multipliedBy(b.maxAttempts - 1L));
@@ -172,7 +178,7 @@ final class Engine implements SessionCalls {
   @Override
   public boolean inScope(URI uri) {
     if (uri == null) return false;
-    for (URI origin : scope) {
+    for (URI origin : scopeOrigins) {
       if (Origins.sameOrigin(origin, uri)) return true;
     }
     return false;
@@ -235,6 +241,11 @@ final class Engine implements SessionCalls {
   /** Records a send's duration as if observed (tests stage slow networks without waiting). */
   void recordLatency(Duration sendTook) {
     latency.record(sendTook.toNanos());
+  }
+
+  /** Records a refresh call's duration as if observed. */
+  void recordRefreshLatency(Duration refreshTook) {
+    refreshLatency.record(refreshTook.toNanos());
   }
 
   // ---- signing in and out (TokenSession's) ---------------------------------------------------------
@@ -332,9 +343,16 @@ final class Engine implements SessionCalls {
       warnOnceOffDefaultScope(uri);
       return exchange.send(null);
     }
-    Generation sent = await(tokenToSend(), exchange);
+    long started = System.nanoTime(); // also the send path's "now" on the default clock: one clock read saved
+    Generation current = held.get();
+    CompletableFuture<Generation> wait = current == null ? tokenToSend() : waitBeforeSending(current, started);
+    Generation sent = current; // no future is made when nothing is awaited
+    if (wait != null) {
+      sent = await(wait, exchange);
+      started = System.nanoTime(); // a wait for a refresh is no part of the send's latency
+    }
     for (int replays = 0; ; replays++) {
-      long started = System.nanoTime();
+      if (replays > 0) started = System.nanoTime();
       R reply = exchange.send(headerValue(sent));
       latency.record(System.nanoTime() - started);
       CompletableFuture<Generation> next = afterReply(exchange, reply, sent, replays);
@@ -442,8 +460,8 @@ final class Engine implements SessionCalls {
     if (from != null && !inScope(from)) return null; // a redirect led elsewhere: not ours to judge
     int status = exchange.status(reply);
     JsonNode body = dialect.needsBody(status) ? Json.parseOrNull(exchange.body(reply)) : null;
-    boolean ended = matchesAny(dialect.sessionEnded(), status, exchange, reply, body);
-    boolean rejected = !ended && matchesAny(dialect.accessTokenRejected(), status, exchange, reply, body);
+    boolean ended = matchesAny(dialect.endedSignals, status, exchange, reply, body);
+    boolean rejected = !ended && matchesAny(dialect.rejectedSignals, status, exchange, reply, body);
     if (!ended && !rejected) {
       sent.markAccepted();
       return null;
@@ -466,15 +484,19 @@ final class Engine implements SessionCalls {
     return ended ? endSession(sent) : renewAfterRejection(sent);
   }
 
-  private <R> boolean matchesAny(List<Signal> signals, int status, Exchange<R> exchange, R reply, JsonNode body) {
+  private <R> boolean matchesAny(Signal[] signals, int status, Exchange<R> exchange, R reply, JsonNode body) {
     for (Signal s : signals) {
-      if (s.matches(status, name -> exchange.header(reply, name), body)) return true;
+      // the status first: a reply no signal applies to (every accepted one) makes no header lookup function
+      if (s.appliesToStatus(status) && s.matches(status, name -> exchange.header(reply, name), body)) return true;
     }
     return false;
   }
 
+  /** The header value for {@code g}'s access token, made once per generation (not per send). */
   private String headerValue(Generation g) {
-    return dialect.tokenHeaderValue(g.tokens().accessToken());
+    String value = g.headerValue;
+    if (value == null) g.headerValue = value = dialect.tokenHeaderValue(g.tokens().accessToken());
+    return value;
   }
 
   // ---- the token to send -----------------------------------------------------------------------------
@@ -491,46 +513,59 @@ final class Engine implements SessionCalls {
     } catch (IOException e) {
       return failed(e);
     }
+    CompletableFuture<Generation> wait = waitBeforeSending(h, System.nanoTime());
+    return wait != null ? wait : CompletableFuture.completedFuture(h);
+  }
+
+  /**
+   * Null when {@code h} can be sent now (inside the refresh-ahead window, after starting one background refresh);
+   * else what to wait for: the flight in the air, a refresh, a re-login. Allocates nothing when nothing is awaited.
+   */
+  private CompletableFuture<Generation> waitBeforeSending(Generation h, long nanoNow) {
     RefreshFlight<Generation> flight = inFlight.get();
     if (flight != null && (flight.tokenKnownBad() || !h.isPresent())) return join(flight);
     if (!h.isPresent()) return relogin(h, noSession());
-    Instant expiresAt = h.tokens().expiresAt();
-    if (expiresAt == null) return CompletableFuture.completedFuture(h);
-    Duration lifetime = Duration.between(h.receivedAt, expiresAt);
-    Instant now = clock.instant();
-    Duration margin = blockingMargin(lifetime);
-    if (!now.isBefore(expiresAt.minus(margin))) return refresh(h, true);
-    if (!now.isBefore(expiresAt.minus(refreshAhead(lifetime, margin))) && !now.isBefore(backgroundPausedUntil)
+    if (h.expiresAtMillis == Generation.NO_EXPIRY) return null;
+    long now = clock == MonotonicClock.system() ? MonotonicClock.system().millisAt(nanoNow) : clock.millis();
+    long lifetime = Math.max(h.expiresAtMillis - h.receivedAtMillis, 0);
+    long margin = blockingMarginMillis(lifetime);
+    if (now >= h.expiresAtMillis - margin) return refresh(h, true);
+    if (now >= h.expiresAtMillis - refreshAheadMillis(lifetime, margin) && now >= backgroundPausedUntilMillis
         && flight == null) {
       startFlight(h, false, false, false, refreshing(h)); // stale-while-refresh: nobody waits on it
     }
-    return CompletableFuture.completedFuture(h);
+    return null;
   }
 
   /**
    * Within this time of expiry a token is not sent: the configured margin (at most a tenth of the
    * lifetime), grown to cover observed request latency (one and a half times its high percentile, at
    * most half the lifetime), so a token never expires in transit on a slow network or a busy machine.
+   * In milliseconds, as every figure of the send path: it is worked out on each send and allocates nothing.
    */
-  private Duration blockingMargin(Duration lifetime) {
-    Duration configured = atMost(blockingMargin, fraction(lifetime, 10));
-    Duration observed = atMost(latency.high().multipliedBy(3).dividedBy(2), fraction(lifetime, 2));
-    return configured.compareTo(observed) >= 0 ? configured : observed;
+  private long blockingMarginMillis(long lifetime) {
+    long configured = Math.min(blockingMarginMillis, lifetime / 10);
+    long observed = Math.min(latency.highNanos() / 1_000_000 * 3 / 2, lifetime / 2);
+    return Math.max(configured, observed);
   }
 
-  /** The refresh-ahead window: at most a quarter of the lifetime, and always twice the margin (within half). */
-  private Duration refreshAhead(Duration lifetime, Duration margin) {
-    Duration configured = atMost(refreshAhead, fraction(lifetime, 4));
-    Duration beyondMargin = atMost(margin.multipliedBy(2), fraction(lifetime, 2));
-    return configured.compareTo(beyondMargin) >= 0 ? configured : beyondMargin;
+  /**
+   * The refresh-ahead window: the configured one (at most a fifth of the lifetime, so at most 1.25 refreshes per
+   * lifetime), widened to the blocking margin plus the time a refresh takes ({@link #refreshLeadMillis}), so a
+   * background refresh lands before requests would have to wait; never beyond half the lifetime, nor inside the margin.
+   */
+  private long refreshAheadMillis(long lifetime, long margin) {
+    long configured = Math.min(refreshAheadMillis, lifetime / 5);
+    long window = Math.max(configured, margin + refreshLeadMillis());
+    return Math.max(margin, Math.min(window, lifetime / 2));
   }
 
-  private static Duration fraction(Duration lifetime, int divisor) {
-    return lifetime.isNegative() ? Duration.ZERO : lifetime.dividedBy(divisor);
-  }
+  /** Least time a background refresh is given before the blocking margin begins. */
+  static final long MIN_REFRESH_LEAD_MILLIS = 100;
 
-  private static Duration atMost(Duration d, Duration cap) {
-    return d.compareTo(cap) > 0 ? cap : d;
+  /** How long a refresh takes, with room: twice the high percentile of recent refresh calls, at least 100 ms. */
+  private long refreshLeadMillis() {
+    return Math.max(MIN_REFRESH_LEAD_MILLIS, refreshLatency.highNanos() / 1_000_000 * 2);
   }
 
   /**
@@ -725,6 +760,8 @@ final class Engine implements SessionCalls {
       }
       RefreshRequest request = codec.request(tokens);
       CompletableFuture<RefreshReply> call;
+      Instant sentAt = clock.instant(); // the new token's lifetime counts from here: the safe side of its issue
+      long sentNanos = System.nanoTime();
       try {
         call = transport.execute(request);
         if (call == null) throw new IllegalStateException("the RefreshTransport returned no future");
@@ -736,7 +773,7 @@ final class Engine implements SessionCalls {
       handedOver = true;
       call.whenCompleteAsync((reply, error) -> {
         try {
-          onReply(flight, attemptNo, base, tokens, reply, error);
+          onReply(flight, attemptNo, base, tokens, sentAt, sentNanos, reply, error);
         } catch (Throwable t) {
           failFlight(flight, broken("could not handle the refresh reply", t));
         } finally {
@@ -801,8 +838,8 @@ final class Engine implements SessionCalls {
    * late reply): the server has rotated the refresh token, and dropping the new one would end the session.
    */
   private void onReply(RefreshFlight<Generation> flight, int attemptNo, Generation base, Tokens sentWith,
-      RefreshReply reply, Throwable error) {
-    Instant receivedAt = clock.instant();
+      Instant sentAt, long sentNanos, RefreshReply reply, Throwable error) {
+    if (reply != null) refreshLatency.record(System.nanoTime() - sentNanos);
     RefreshCodec.Outcome outcome;
     if (error != null) {
       Throwable cause = Secrets.withoutTokens(unwrap(error), sentWith);
@@ -818,11 +855,11 @@ final class Engine implements SessionCalls {
     } else if (reply == null) {
       outcome = RefreshCodec.Outcome.failed(broken("the RefreshTransport completed without a reply", null));
     } else {
-      outcome = codec.read(reply, sentWith, receivedAt);
+      outcome = codec.read(reply, sentWith, sentAt);
     }
 
     if (outcome.tokens != null) {
-      keepRefreshed(flight, base, outcome.tokens, receivedAt);
+      keepRefreshed(flight, base, outcome.tokens, sentAt);
     } else if (flight.hasLanded()) {
       return; // a late failure: the flight is over, the next request decides anew
     } else if (outcome.dead) {
@@ -843,7 +880,7 @@ final class Engine implements SessionCalls {
   }
 
   /** Saves refreshed tokens (compare-and-set); when the store cannot take them, keeps them in memory. */
-  private void keepRefreshed(RefreshFlight<Generation> flight, Generation base, Tokens tokens, Instant receivedAt) {
+  private void keepRefreshed(RefreshFlight<Generation> flight, Generation base, Tokens tokens, Instant sentAt) {
     if (held.get().epoch != base.epoch) { // signed in or out meanwhile: these belong to a session that is gone
       failFlight(flight, signedOut(held.get().isPresent()));
       return;
@@ -856,11 +893,11 @@ final class Engine implements SessionCalls {
         adopt(flight, base, readStore());
         return;
       }
-      next = base.next(written, receivedAt, false, streak);
+      next = base.next(written, sentAt, false, streak);
     } catch (Throwable e) {
       LOG.log(storeWarningLevel(), "could not save refreshed tokens (" + describe(e)
           + "); keeping them in memory and trying again");
-      next = base.next(new StoredTokens(tokens, base.version()), receivedAt, true, streak);
+      next = base.next(new StoredTokens(tokens, base.version()), sentAt, true, streak);
       scheduleSave();
     }
     Generation landed = advanceFor(flight, base, next);
@@ -1009,7 +1046,7 @@ final class Engine implements SessionCalls {
 
   private void failFlight(RefreshFlight<Generation> flight, IOException error) {
     if (flight.hasLanded()) return;
-    if (error instanceof RefreshFailedException) backgroundPausedUntil = clock.instant().plus(maxBackoff);
+    if (error instanceof RefreshFailedException) backgroundPausedUntilMillis = clock.millis() + maxBackoff.toMillis();
     inFlight.compareAndSet(flight, null);
     flight.fail(error);
   }
@@ -1194,7 +1231,7 @@ final class Engine implements SessionCalls {
   /** {@code tokens}, with the expiry their JWT gives (its lifetime from now) when they carry none. */
   private static Tokens withJwtExpiry(Tokens tokens, Instant now) {
     if (tokens.expiresAt() != null) return tokens;
-    Instant expiresAt = TokenLifetime.expiresAt(null, tokens.accessToken(), null, now);
+    Instant expiresAt = TokenLifetime.expiresAt((Duration) null, tokens.accessToken(), null, now);
     return expiresAt == null ? tokens : tokens.toBuilder().expiresAt(expiresAt).build();
   }
 

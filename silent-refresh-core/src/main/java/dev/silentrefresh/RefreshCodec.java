@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.silentrefresh.internal.Json;
 import dev.silentrefresh.internal.TokenLifetime;
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -101,7 +102,8 @@ final class RefreshCodec {
    *
    * @param previous the tokens the refresh was made with (their refresh token is kept when the reply has
    *     none), or null for a login reply
-   * @param receivedAt when the reply arrived (session clock); lifetimes count from there
+   * @param receivedAt where lifetimes count from (session clock): when the refresh request was sent, or a login
+   *     reply arrived
    */
   Outcome read(RefreshReply reply, Tokens previous, Instant receivedAt) {
     int status = reply.status();
@@ -127,11 +129,11 @@ final class RefreshCodec {
     try {
       String access = requiredString(body, dialect.accessTokenPointer(), "access token");
       String refresh = optionalString(body, dialect.refreshTokenPointer(), "refresh token");
-      Long expiresIn = optionalSeconds(body, dialect.expiresInPointer());
-      Long refreshExpiresIn = optionalSeconds(body, dialect.refreshExpiresInPointer());
+      Duration expiresIn = optionalSeconds(body, dialect.expiresInPointer());
+      Duration refreshExpiresIn = optionalSeconds(body, dialect.refreshExpiresInPointer());
       Instant expiresAt = TokenLifetime.expiresAt(expiresIn, access, reply.header("Date"), receivedAt);
       boolean keepsRefresh = refresh == null;
-      Instant refreshExpiresAt = refreshExpiresIn != null && refreshExpiresIn > 0 ? receivedAt.plusSeconds(refreshExpiresIn)
+      Instant refreshExpiresAt = refreshExpiresIn != null && !refreshExpiresIn.isZero() ? receivedAt.plus(refreshExpiresIn)
           : keepsRefresh && previous != null ? previous.refreshExpiresAt() : null;
       return Outcome.success(Tokens.builder()
           .accessToken(access)
@@ -191,24 +193,31 @@ final class RefreshCodec {
     return n.asText();
   }
 
-  private static Long optionalSeconds(JsonNode body, String pointer) {
+  /**
+   * A lifetime in seconds, to the nanosecond: a number, or its digits as a string ({@code 300}, {@code "300"},
+   * {@code 1.5}, {@code "1.5"}). Never rounded up, nor down to whole seconds: a short lifetime keeps its fraction.
+   */
+  private static Duration optionalSeconds(JsonNode body, String pointer) {
     if (pointer == null) return null;
     JsonNode n = body.at(pointer);
     if (n.isMissingNode() || n.isNull()) return null;
-    long seconds;
-    if (n.isIntegralNumber() && n.canConvertToLong()) {
-      seconds = n.asLong();
-    } else if (n.isTextual() && n.asText().matches("\\d{1,12}")) {
-      seconds = Long.parseLong(n.asText());
+    BigDecimal seconds;
+    if (n.isNumber()) {
+      seconds = n.decimalValue();
+    } else if (n.isTextual() && n.asText().matches("\\d{1,12}(\\.\\d{1,9})?")) {
+      seconds = new BigDecimal(n.asText());
     } else {
       throw new IllegalArgumentException("the lifetime at " + pointer + " is " + Json.describe(n)
-          + ", expected a whole number of seconds");
+          + ", expected a number of seconds");
     }
-    if (seconds < 0 || seconds > 100L * 365 * 24 * 3600) {
-      throw new IllegalArgumentException("the lifetime at " + pointer + " is out of range: " + seconds + " s");
+    if (seconds.signum() < 0 || seconds.compareTo(MAX_LIFETIME_SECONDS) > 0) {
+      throw new IllegalArgumentException("the lifetime at " + pointer + " is out of range: " + seconds.toPlainString()
+          + " s");
     }
-    return seconds;
+    return TokenLifetime.seconds(seconds);
   }
+
+  private static final BigDecimal MAX_LIFETIME_SECONDS = BigDecimal.valueOf(100L * 365 * 24 * 3600);
 
   /**
    * {@code template} with each placeholder replaced by its token, in one pass: a token that happens to

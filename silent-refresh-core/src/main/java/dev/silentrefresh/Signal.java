@@ -23,12 +23,15 @@ import java.util.function.Function;
  */
 public final class Signal {
   private final Set<Integer> statuses;
+  /** {@link #statuses} unboxed: matching a reply's status allocates nothing. */
+  private final int[] statusArray;
   private final JsonPointer pointer;
   private final Set<String> values;
   private final String bearerError;
 
   private Signal(Set<Integer> statuses, JsonPointer pointer, Set<String> values, String bearerError) {
     this.statuses = statuses;
+    this.statusArray = statuses.stream().mapToInt(Integer::intValue).toArray();
     this.pointer = pointer;
     this.values = values;
     this.bearerError = bearerError;
@@ -84,7 +87,9 @@ public final class Signal {
   }
 
   boolean appliesToStatus(int status) {
-    return statuses.isEmpty() || statuses.contains(status);
+    if (statusArray.length == 0) return true;
+    for (int s : statusArray) if (s == status) return true;
+    return false;
   }
 
   boolean needsBody() {

@@ -194,7 +194,8 @@ public final class TokenSession {
 
     /**
      * Within this time of expiry a request still uses the current token but starts one refresh in the
-     * background. Capped at a quarter of the token's lifetime. Default 60 s.
+     * background. Capped at a fifth of the token's lifetime; widened to the blocking margin plus the time recent
+     * refresh calls took (twice their high percentile, at least 100 ms), within half the lifetime. Default 60 s.
      */
     public Builder refreshAhead(Duration window) {
       this.refreshAhead = nonNegative(window, "refreshAhead");

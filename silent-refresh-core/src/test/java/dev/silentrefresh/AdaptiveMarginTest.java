@@ -22,7 +22,7 @@ class AdaptiveMarginTest {
     Transport transport = new Transport();
     Api api = new Api();
     TokenSession s = TokenSession.builder(DIALECT, transport).clock(clock).scope(API).build();
-    s.signIn(Script.tokens(1, clock.instant().plusSeconds(20))); // 20 s token: 2 s margin, 5 s refresh-ahead
+    s.signIn(Script.tokens(1, clock.instant().plusSeconds(20))); // 20 s token: 2 s margin, 4 s refresh-ahead
     clock.advance(Duration.ofSeconds(12)); // 8 s left: outside both windows
     assertThat(SessionCalls.of(s).execute(API, api.blocking()).sentWith).isEqualTo("A1");
     assertThat(transport.calls()).isZero();

@@ -61,7 +61,8 @@ class JwtLifetimeFuzzTest {
       t.note("expires_in", expiresIn);
       t.note("Date", date);
       t.note("received at", receivedAt);
-      Instant expiry = TokenLifetime.expiresAt(expiresIn, token, date, receivedAt);
+      Instant expiry = TokenLifetime.expiresAt(expiresIn == null ? null : Duration.ofSeconds(expiresIn), token, date,
+          receivedAt);
       if (expiry == null) return;
       assertThat(expiry).isAfter(receivedAt).isBeforeOrEqualTo(receivedAt.plus(CENTURY));
       if (expiresIn != null && expiresIn > 0 && expiresIn <= CENTURY.getSeconds()) {

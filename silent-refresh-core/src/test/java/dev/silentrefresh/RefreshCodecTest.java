@@ -46,6 +46,14 @@ class RefreshCodecTest {
   }
 
   @Test
+  void fractionalLifetimesKeepTheirFraction() {
+    RefreshCodec.Outcome o = read(OAUTH2, 200, "application/json",
+        "{\"access_token\":\"new-a\",\"expires_in\":1.5,\"refresh_expires_in\":\"2.25\"}");
+    assertThat(o.tokens.expiresAt()).isEqualTo(NOW.plusMillis(1500));
+    assertThat(o.tokens.refreshExpiresAt()).isEqualTo(NOW.plusMillis(2250));
+  }
+
+  @Test
   void aReplyWithoutRefreshTokenKeepsTheCurrentOneAndReadsTheJwtExpiry() {
     String access = jwt("{\"sub\":\"u\",\"exp\":1767225900}");
     RefreshCodec.Outcome o = read(PUT, 200, "application/json; charset=utf-8", "{\"data\":{\"token\":\"" + access + "\"}}");

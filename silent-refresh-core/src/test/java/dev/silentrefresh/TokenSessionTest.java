@@ -365,7 +365,7 @@ class TokenSessionTest {
     transport.answer = refresh -> slow;
     TokenSession s = builder().build();
     s.signIn(tokens(1, clock.instant().plusSeconds(300)));
-    clock.advance(Duration.ofSeconds(240)); // inside refresh-ahead (a quarter), outside the blocking margin
+    clock.advance(Duration.ofSeconds(240)); // inside refresh-ahead (60 s, a fifth), outside the blocking margin
     for (int i = 0; i < 1000; i++) assertThat(call(s).sentWith).isEqualTo("A1");
     assertThat(transport.calls()).isEqualTo(1);
     assertThat(s.waitingForRefresh()).isZero();

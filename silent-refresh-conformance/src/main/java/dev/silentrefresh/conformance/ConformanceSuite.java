@@ -334,7 +334,8 @@ public abstract class ConformanceSuite extends ClientSuite {
         .retry(2, Duration.ofMillis(1), Duration.ofSeconds(2)))) {
       f.session.signIn(f.server.issueTokens(f.server.username()).toTokens(clock.instant()));
       f.server.faults().failAlways(Endpoint.REFRESH, Faults.Fault.SERVICE_UNAVAILABLE);
-      clock.advance(Duration.ofSeconds(31)); // inside the refresh-ahead window, outside the blocking margin
+      clock.advance(Duration.ofSeconds(33)); // 7 s left: inside the refresh-ahead window (8 s, a fifth), outside the
+                                             // blocking margin (4 s, a tenth)
       assertUserReply(f.caller.get(f.me())); // starts one background refresh, which fails twice
       await().atMost(5, TimeUnit.SECONDS).until(() -> f.events.refreshFailed.get() == 2);
       for (int i = 0; i < 30; i++) assertUserReply(f.caller.get(f.me()));

@@ -89,7 +89,10 @@ public final class HeldTokens {
    */
   public static final class Generation {
     public final StoredTokens stored;
-    /** When these tokens arrived (local clock); lifetimes count from here. */
+    /**
+     * Where these tokens' lifetime counts from (local clock): when the refresh request that got them was sent, or
+     * when they arrived from a sign-in or the store.
+     */
     public final Instant receivedAt;
     /** Bumped by every sign-in and sign-out. */
     public final long epoch;
@@ -107,6 +110,15 @@ public final class HeldTokens {
     public final LoginRequiredException.Reason endReason;
     /** True while a sign-in or sign-out is writing the store: nothing may move the held tokens but it. */
     final boolean switching;
+    /** {@link #receivedAt} and the access token's expiry in epoch milliseconds, for the send path's arithmetic. */
+    public final long receivedAtMillis;
+    /** {@link #NO_EXPIRY} when the expiry is unknown (or there are no tokens). */
+    public final long expiresAtMillis;
+    /**
+     * The access token as its header value, made by the session at the first send (a cache, not state: every
+     * value it can take is the same).
+     */
+    public volatile String headerValue;
     /** Set once a request sent with these tokens was accepted. */
     private volatile boolean accepted;
     /** Refreshes after rejections of these tokens are held back until then (local clock). */
@@ -126,6 +138,21 @@ public final class HeldTokens {
       this.unsaved = unsaved;
       this.rejectedStreak = rejectedStreak;
       this.endReason = endReason;
+      this.receivedAtMillis = epochMillis(receivedAt);
+      Instant expiresAt = stored.isPresent() ? stored.tokens().expiresAt() : null;
+      this.expiresAtMillis = expiresAt == null ? NO_EXPIRY : epochMillis(expiresAt);
+    }
+
+    /** {@link #expiresAtMillis} of tokens whose expiry is unknown. */
+    public static final long NO_EXPIRY = Long.MIN_VALUE;
+    /** Instants beyond these many milliseconds from the epoch are clamped: the send path's sums never overflow. */
+    private static final long MILLIS_BOUND = Long.MAX_VALUE / 4;
+
+    private static long epochMillis(Instant t) {
+      if (t == null) return 0;
+      if (t.getEpochSecond() >= MILLIS_BOUND / 1000) return MILLIS_BOUND;
+      if (t.getEpochSecond() <= -MILLIS_BOUND / 1000) return -MILLIS_BOUND;
+      return t.toEpochMilli();
     }
 
     public Tokens tokens() {

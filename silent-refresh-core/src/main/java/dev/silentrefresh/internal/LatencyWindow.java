@@ -1,14 +1,13 @@
 package dev.silentrefresh.internal;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * How long recent requests took to get their reply: a high percentile of the last {@value #SIZE}
- * sends, so that a token is not sent when it would expire in transit. Recording is lock-free and
- * cheap; the percentile is recomputed every {@value #EVERY} records.
+ * sends, so that a token is not sent when it would expire in transit. Recording is lock-free, cheap and
+ * allocates nothing; the percentile is recomputed every {@value #EVERY} records.
  */
 public final class LatencyWindow {
   static final int SIZE = 128;
@@ -23,7 +22,7 @@ public final class LatencyWindow {
     if (elapsedNanos < 0) return;
     long n = count.getAndIncrement();
     nanos.set((int) (n % SIZE), elapsedNanos);
-    if (n % EVERY == EVERY - 1 || n < EVERY) recompute(Math.min(n + 1, SIZE));
+    if (n % EVERY == EVERY - 1 || n < EVERY) recompute((int) Math.min(n + 1, SIZE));
   }
 
   /** The 99th percentile of recent sends (the second highest of 128), or zero before any. */
@@ -31,11 +30,27 @@ public final class LatencyWindow {
     return Duration.ofNanos(highNanos);
   }
 
-  private void recompute(long filled) {
-    long[] copy = new long[(int) filled];
-    for (int i = 0; i < copy.length; i++) copy[i] = nanos.get(i);
-    Arrays.sort(copy);
-    int index = (int) Math.min(copy.length - 1, Math.ceil(copy.length * 0.99) - 1);
-    highNanos = copy[Math.max(index, 0)];
+  /** {@link #high()} in nanoseconds. */
+  public long highNanos() {
+    return highNanos;
+  }
+
+  /**
+   * The 99th percentile of the first {@code filled} samples, nearest rank: rank ⌈0.99 n⌉ is the highest up to
+   * 100 samples and the second highest from 101 to 128, so one pass keeping the two highest finds it.
+   */
+  private void recompute(int filled) {
+    long first = 0;
+    long second = 0;
+    for (int i = 0; i < filled; i++) {
+      long v = nanos.get(i);
+      if (v > first) {
+        second = first;
+        first = v;
+      } else if (v > second) {
+        second = v;
+      }
+    }
+    highNanos = filled > 100 ? second : first;
   }
 }

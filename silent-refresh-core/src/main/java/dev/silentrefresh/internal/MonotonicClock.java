@@ -17,11 +17,15 @@ public final class MonotonicClock extends Clock {
   private final Instant origin;
   private final long originNanos;
   private final LongSupplier nanoTime;
+  private final long originMillis;
+  private final long originSubMilliNanos;
 
   MonotonicClock(Instant origin, LongSupplier nanoTime) {
     this.origin = origin;
     this.nanoTime = nanoTime;
     this.originNanos = nanoTime.getAsLong();
+    this.originMillis = origin.toEpochMilli();
+    this.originSubMilliNanos = origin.getNano() % 1_000_000;
   }
 
   public static MonotonicClock system() {
@@ -31,6 +35,17 @@ public final class MonotonicClock extends Clock {
   @Override
   public Instant instant() {
     return origin.plusNanos(nanoTime.getAsLong() - originNanos);
+  }
+
+  /** As {@code instant().toEpochMilli()}, without making an {@link Instant} (the send path reads it). */
+  @Override
+  public long millis() {
+    return millisAt(nanoTime.getAsLong());
+  }
+
+  /** {@link #millis()} when this clock's nano time source read {@code nanoTime}: lets a caller read it once. */
+  public long millisAt(long nanoTime) {
+    return originMillis + Math.floorDiv(originSubMilliNanos + (nanoTime - originNanos), 1_000_000L);
   }
 
   @Override

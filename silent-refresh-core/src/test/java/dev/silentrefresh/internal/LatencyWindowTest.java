@@ -17,4 +17,14 @@ class LatencyWindowTest {
     for (int i = 0; i < 128; i++) w.record(Duration.ofMillis(20).toNanos());
     assertThat(w.high()).as("old samples age out").isEqualTo(Duration.ofMillis(20));
   }
+
+  @Test
+  void upToAHundredSendsItsHighMarkIsTheHighest() {
+    LatencyWindow w = new LatencyWindow();
+    w.record(Duration.ofMillis(30).toNanos());
+    w.record(Duration.ofMillis(700).toNanos());
+    w.record(Duration.ofMillis(40).toNanos());
+    assertThat(w.high()).isEqualTo(Duration.ofMillis(700));
+    assertThat(w.highNanos()).isEqualTo(Duration.ofMillis(700).toNanos());
+  }
 }

@@ -27,9 +27,9 @@ class TokenLifetimeTest {
   @Test
   void aClientClockADayAheadOrBehindGetsTheFullLifetime() {
     for (Instant local : new Instant[] {SERVER.plus(DAY), SERVER.minus(DAY), SERVER.plusSeconds(290)}) {
-      assertThat(TokenLifetime.expiresAt(300L, "opaque", null, local)).isEqualTo(local.plusSeconds(300));
-      assertThat(TokenLifetime.expiresAt(null, issued(300, true), null, local)).isEqualTo(local.plusSeconds(300));
-      assertThat(TokenLifetime.expiresAt(null, issued(300, false), httpDate(SERVER), local))
+      assertThat(TokenLifetime.expiresAt(Duration.ofSeconds(300), "opaque", null, local)).isEqualTo(local.plusSeconds(300));
+      assertThat(TokenLifetime.expiresAt((Duration) null, issued(300, true), null, local)).isEqualTo(local.plusSeconds(300));
+      assertThat(TokenLifetime.expiresAt((Duration) null, issued(300, false), httpDate(SERVER), local))
           .as("exp less the reply's Date").isEqualTo(local.plusSeconds(300));
     }
   }
@@ -37,20 +37,20 @@ class TokenLifetimeTest {
   @Test
   void theShorterOfExpiresInAndTheJwtLifetimeWins() {
     Instant local = SERVER.plus(DAY);
-    assertThat(TokenLifetime.expiresAt(600L, issued(300, true), null, local)).isEqualTo(local.plusSeconds(300));
-    assertThat(TokenLifetime.expiresAt(60L, issued(300, true), null, local)).isEqualTo(local.plusSeconds(60));
-    assertThat(TokenLifetime.expiresAt(600L, issued(300, false), null, local))
+    assertThat(TokenLifetime.expiresAt(Duration.ofSeconds(600), issued(300, true), null, local)).isEqualTo(local.plusSeconds(300));
+    assertThat(TokenLifetime.expiresAt(Duration.ofSeconds(60), issued(300, true), null, local)).isEqualTo(local.plusSeconds(60));
+    assertThat(TokenLifetime.expiresAt(Duration.ofSeconds(600), issued(300, false), null, local))
         .as("an exp with nothing to anchor it is not trusted over expires_in").isEqualTo(local.plusSeconds(600));
   }
 
   @Test
   void zeroNegativeOrAbsurdLifetimesAreUnknownNotAnEndlessRefresh() {
     Instant local = SERVER.plus(DAY);
-    assertThat(TokenLifetime.expiresAt(0L, "opaque", null, local)).isNull();
-    assertThat(TokenLifetime.expiresAt(null, issued(300, false), null, local)).as("exp in the local past").isNull();
-    assertThat(TokenLifetime.expiresAt(null, issued(-60, true), null, local)).isNull();
-    assertThat(TokenLifetime.expiresAt(null, jwt("{\"iat\":1,\"exp\":99999999999}"), null, local)).isNull();
-    assertThat(TokenLifetime.expiresAt(null, issued(300, false), "not a date", SERVER))
+    assertThat(TokenLifetime.expiresAt(Duration.ofSeconds(0), "opaque", null, local)).isNull();
+    assertThat(TokenLifetime.expiresAt((Duration) null, issued(300, false), null, local)).as("exp in the local past").isNull();
+    assertThat(TokenLifetime.expiresAt((Duration) null, issued(-60, true), null, local)).isNull();
+    assertThat(TokenLifetime.expiresAt((Duration) null, jwt("{\"iat\":1,\"exp\":99999999999}"), null, local)).isNull();
+    assertThat(TokenLifetime.expiresAt((Duration) null, issued(300, false), "not a date", SERVER))
         .as("no usable Date: the local clock's word").isEqualTo(SERVER.plusSeconds(300));
   }
 }

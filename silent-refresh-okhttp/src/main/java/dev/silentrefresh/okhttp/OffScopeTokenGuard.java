@@ -20,7 +20,9 @@ final class OffScopeTokenGuard implements Interceptor {
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
     TokenAttached token = request.tag(TokenAttached.class);
-    if (token != null && !SessionCalls.of(token.session).inScope(request.url().uri())) {
+    // the origin the token was attached for was in scope: only a request a redirect moved elsewhere is judged
+    if (token != null && !OriginUri.sameOrigin(request.url(), token.attachedFor)
+        && !SessionCalls.of(token.session).inScope(request.url().uri())) {
       request = request.newBuilder().removeHeader(token.header).build();
     }
     return chain.proceed(request);

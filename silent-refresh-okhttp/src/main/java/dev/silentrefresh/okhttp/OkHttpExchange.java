@@ -5,6 +5,7 @@ import dev.silentrefresh.spi.Exchange;
 import dev.silentrefresh.TokenSession;
 import java.io.IOException;
 import java.util.List;
+import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -18,22 +19,27 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
   private final Request request;
   private final TokenSession session;
   private final String tokenHeader;
+  private final boolean requestInScope;
+  private Request sent; // the last request sent with the token, to recognise a reply no redirect moved
   private Response peekedReply; // the last reply sent, when its body was peeked
   private byte[] peekedBytes;
 
-  OkHttpExchange(Interceptor.Chain chain, TokenSession session) {
+  /** @param requestInScope whether the request's own origin is in the session's scope */
+  OkHttpExchange(Interceptor.Chain chain, TokenSession session, boolean requestInScope) {
     this.chain = chain;
     this.request = chain.request();
     this.session = session;
     this.tokenHeader = session.dialect().tokenHeader();
+    this.requestInScope = requestInScope;
   }
 
   @Override
   public Response send(@Nullable String tokenHeaderValue) throws IOException {
     Request toSend = tokenHeaderValue == null ? request : request.newBuilder()
         .header(tokenHeader, tokenHeaderValue) // replaces any value the caller set
-        .tag(TokenAttached.class, new TokenAttached(session, tokenHeader))
+        .tag(TokenAttached.class, new TokenAttached(session, tokenHeader, request.url()))
         .build();
+    sent = toSend;
     if (chain.call().isCanceled()) throw new IOException("Canceled"); // nothing more goes out for a cancelled call
     return peek(chain.proceed(toSend));
   }
@@ -67,8 +73,10 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
     return reply == peekedReply ? peekedBytes : null;
   }
 
+  /** Whether the reply came from the session's scope; a URI is built only when a redirect moved the request. */
   private boolean fromScope(Response reply) {
-    return SessionCalls.of(session).inScope(reply.request().url().uri());
+    HttpUrl from = reply.request().url();
+    return OriginUri.sameOrigin(from, request.url()) ? requestInScope : SessionCalls.of(session).inScope(from.uri());
   }
 
   /**
@@ -80,8 +88,8 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
     peekedBytes = null;
     ResponseBody body = reply.body();
     SessionCalls calls = SessionCalls.of(session);
-    if (body == null || !fromScope(reply)
-        || !calls.wantsBody(reply.code(), reply.header("Content-Type"), body.contentLength())) {
+    if (body == null || !calls.wantsBody(reply.code(), reply.header("Content-Type"), body.contentLength())
+        || !fromScope(reply)) {
       return reply;
     }
     BodyPeek peek = BodyPeek.start(body, calls, chain.call()::cancel);
@@ -112,6 +120,7 @@ final class OkHttpExchange implements Exchange.Blocking<Response> {
   /** The reply as the caller gets it: its request carries the caller's own token header values, not the token. */
   Response forCaller(Response reply) {
     Request sent = reply.request();
+    if (sent == this.sent) return reply.newBuilder().request(request).build(); // not redirected: the caller's own
     if (sent.tag(TokenAttached.class) == null) return reply;
     Request.Builder shown = sent.newBuilder().removeHeader(tokenHeader).tag(TokenAttached.class, null);
     List<String> own = request.headers(tokenHeader);

@@ -49,6 +49,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OkHttpRefreshInterceptor implements Interceptor {
   private final SessionSelector sessions;
+  private final OriginUri origins = new OriginUri();
 
   private OkHttpRefreshInterceptor(SessionSelector sessions) {
     this.sessions = sessions;
@@ -107,7 +108,7 @@ public final class OkHttpRefreshInterceptor implements Interceptor {
   @Override
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
-    URI uri = request.url().uri();
+    URI origin = origins.of(request.url()); // core judges the scope by the origin alone
     SessionKey tag = request.tag(SessionKey.class);
     TokenSession session;
     try {
@@ -115,9 +116,10 @@ public final class OkHttpRefreshInterceptor implements Interceptor {
     } catch (IllegalStateException e) {
       throw new IOException(e.getMessage(), e); // before anything is sent
     }
-    OkHttpExchange exchange = new OkHttpExchange(chain, session);
+    SessionCalls calls = SessionCalls.of(session);
+    OkHttpExchange exchange = new OkHttpExchange(chain, session, calls.inScope(origin));
     try {
-      return exchange.forCaller(SessionCalls.of(session).execute(uri, exchange));
+      return exchange.forCaller(calls.execute(origin, exchange));
     } catch (InterruptedIOException e) {
       if (!chain.call().isCanceled()) throw e;
       IOException canceled = new IOException("Canceled"); // as OkHttp reports a cancelled call

@@ -240,7 +240,7 @@ public class SilentRefreshProperties {
     /** Within this time of expiry a request waits for a refresh instead of sending the token (at most a tenth of the lifetime). */
     private Duration blockingMargin = Duration.ofSeconds(10);
 
-    /** Within this time of expiry a request starts one refresh in the background (at most a quarter of the lifetime). */
+    /** Within this time of expiry a request starts one refresh in the background (at most a fifth of the lifetime). */
     private Duration refreshAhead = Duration.ofSeconds(60);
 
     /** How long one refresh call may take. */

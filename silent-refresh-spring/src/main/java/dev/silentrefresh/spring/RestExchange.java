@@ -55,10 +55,13 @@ final class RestExchange implements Exchange.Blocking<ClientHttpResponse> {
 
   /**
    * The caller's request without a token header of its own, on a copy of its headers (the caller's stay as
-   * they were): the safe request factory sets the session's token.
+   * they were): the safe request factory sets the session's token. A request with no such header (the usual
+   * case) goes as it is: no copy per request.
    */
   private HttpRequest withoutTokenHeader() {
-    HttpHeaders headers = SpringHeaders.copyWithout(request.getHeaders(), session.dialect().tokenHeader());
+    String tokenHeader = session.dialect().tokenHeader();
+    if (request.getHeaders().getFirst(tokenHeader) == null) return request;
+    HttpHeaders headers = SpringHeaders.copyWithout(request.getHeaders(), tokenHeader);
     return new HttpRequestWrapper(request) {
       @Override
       public HttpHeaders getHeaders() {

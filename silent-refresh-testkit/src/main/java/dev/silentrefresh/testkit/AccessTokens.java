@@ -9,6 +9,7 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.math.BigDecimal;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +18,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -82,10 +84,21 @@ final class AccessTokens {
   private final RSASSASigner signer;
   private final RSASSAVerifier verifier;
   private final long ttlSeconds;
+  /** The exact lifetime, when tokens carry it to the millisecond ({@link AuthServer.Builder#exactExpiry}). */
+  private final Duration exactTtl;
   /** Tokens minted in an earlier generation count as expired (see {@link #expireAll()}). */
   private final AtomicLong generation = new AtomicLong();
 
   AccessTokens(Duration ttl, SecureRandom random) {
+    this(ttl, false, random);
+  }
+
+  /**
+   * @param exactExpiry true: {@code iat} and {@code exp} to the millisecond (a NumericDate may have a fraction, RFC 7519
+   *     §2), so a token lives exactly {@code ttl} from its minting; false: whole seconds, {@code iat} the minting's second
+   */
+  AccessTokens(Duration ttl, boolean exactExpiry, SecureRandom random) {
+    this.exactTtl = exactExpiry ? ttl.truncatedTo(ChronoUnit.MILLIS) : null;
     byte[] kid = new byte[9];
     random.nextBytes(kid);
     this.keyId = Base64.getUrlEncoder().withoutPadding().encodeToString(kid);
@@ -106,6 +119,7 @@ final class AccessTokens {
    * Reported as {@code expires_in}, it never promises a client more than the token really has.
    */
   long expiresInSeconds(Instant now) {
+    if (exactTtl != null) return exactTtl.getSeconds(); // the whole seconds of a lifetime that counts from now
     return now.getNano() == 0 ? ttlSeconds : ttlSeconds - 1;
   }
 
@@ -116,8 +130,18 @@ final class AccessTokens {
 
   /** A token issued at {@code now}, valid for the configured lifetime. */
   String mint(String username, String family, Instant now) {
+    if (exactTtl != null) {
+      Instant issued = now.truncatedTo(ChronoUnit.MILLIS);
+      return sign(username, family, now.getEpochSecond(), numericDate(issued), numericDate(issued.plus(exactTtl)));
+    }
     long iat = now.getEpochSecond();
     return sign(username, family, iat, iat + ttlSeconds);
+  }
+
+  /** Whole seconds as a whole number, else seconds with their milliseconds ({@code 1700000002.125}). */
+  private static Number numericDate(Instant t) {
+    long millis = t.toEpochMilli();
+    return millis % 1000 == 0 ? (Number) (millis / 1000) : BigDecimal.valueOf(millis, 3);
   }
 
   /** A token whose {@code exp} is already one second in the past at {@code now}. */
@@ -127,19 +151,33 @@ final class AccessTokens {
   }
 
   private String sign(String username, String family, long iat, long exp) {
-    Date issued = Date.from(Instant.ofEpochSecond(iat));
+    return sign(username, family, iat, iat, exp);
+  }
+
+  /** {@code nbf} is {@code notBefore} (whole seconds); {@code iat} and {@code exp} as given (NumericDates). */
+  private String sign(String username, String family, long notBefore, Number iat, Number exp) {
+    Date issued = Date.from(Instant.ofEpochSecond(notBefore));
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
         .issuer(ISSUER)
         .audience(AUDIENCE)
         .subject(username)
-        .issueTime(issued)
+        .claim("iat", iat)
         .notBeforeTime(issued)
-        .expirationTime(Date.from(Instant.ofEpochSecond(exp)))
+        .claim("exp", exp)
         .jwtID(UUID.randomUUID().toString())
         .claim("fam", family)
         .claim("gen", generation.get())
         .build();
     return sign(header(), claims);
+  }
+
+  /** {@code exp} with its fraction of a second, which the parsed claims set drops. */
+  private static Instant expiry(SignedJWT jwt, Date whole) {
+    Object raw = jwt.getPayload().toJSONObject().get("exp");
+    if (raw instanceof Double || raw instanceof Float || raw instanceof BigDecimal) {
+      return Instant.ofEpochMilli(Math.round(((Number) raw).doubleValue() * 1000)); // exactExpiry's milliseconds
+    }
+    return whole.toInstant();
   }
 
   /** This server's header: {@code RS256}, its {@code kid}, type JWT. */
@@ -192,7 +230,7 @@ final class AccessTokens {
         return Check.INVALID;
       }
       boolean current = ((Number) gen).longValue() == generation.get();
-      return current && now.isBefore(exp.toInstant()) ? Check.valid(sub) : Check.EXPIRED;
+      return current && now.isBefore(expiry(jwt, exp)) ? Check.valid(sub) : Check.EXPIRED;
     } catch (ParseException | JOSEException | RuntimeException e) {
       return Check.INVALID; // never echo the exception: its message may quote the token
     }

@@ -49,7 +49,7 @@ public final class AuthServer implements AutoCloseable {
     this.profile = b.profile;
     this.config = b;
     SecureRandom random = new SecureRandom();
-    AccessTokens accessTokens = new AccessTokens(b.accessTtl, random);
+    AccessTokens accessTokens = new AccessTokens(b.accessTtl, b.exactExpiry, random);
     boolean rotation = b.rotation && profile.rotates();
     ServerProtocol protocol = ServerProtocol.of(profile, b.clientId, b.clientSecret, b.clientCredential);
     this.refreshTokens = new RefreshTokenStore(random, b.clock, b.refreshTtl, rotation, b.reuseDetection, b.grace,
@@ -285,6 +285,7 @@ public final class AuthServer implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port;
     private Duration accessTtl = Duration.ofMinutes(5);
+    private boolean exactExpiry;
     private Duration refreshTtl = Duration.ofHours(1);
     private Duration sessionMax;
     private boolean rotation = true;
@@ -322,9 +323,24 @@ public final class AuthServer implements AutoCloseable {
       return this;
     }
 
-    /** Access token lifetime (default 5 min; {@code exp} has one-second resolution). */
+    /**
+     * Access token lifetime (default 5 min; {@code exp} has one-second resolution unless {@link #exactExpiry}: a
+     * token minted mid-second lives less than this, as with most servers).
+     */
     public Builder accessTtl(Duration ttl) {
       this.accessTtl = positive(ttl, "accessTtl");
+      return this;
+    }
+
+    /**
+     * True: every access token lives exactly {@link #accessTtl} from its minting, to the millisecond: {@code iat} and
+     * {@code exp} carry a fraction of a second when they have one (a NumericDate may, RFC 7519 §2), the check compares
+     * {@code exp} to the millisecond, and {@code expires_in} is the whole seconds of the lifetime. Default false:
+     * whole-second {@code iat}/{@code exp} from the minting's second, so a 2-second token minted mid-second lives
+     * 1–2 s, and a refresh before its expiry moves {@code exp} on by one second only.
+     */
+    public Builder exactExpiry(boolean exact) {
+      this.exactExpiry = exact;
       return this;
     }
 
@@ -470,6 +486,7 @@ public final class AuthServer implements AutoCloseable {
       b.host = host;
       b.port = port;
       b.accessTtl = accessTtl;
+      b.exactExpiry = exactExpiry;
       b.refreshTtl = refreshTtl;
       b.sessionMax = sessionMax;
       b.rotation = rotation;
