@@ -196,6 +196,30 @@ class JdkRefreshClientTest {
     }
   }
 
+  /**
+   * What the README advises for thousands of {@code sendAsync} calls: a client with a bounded executor. Two threads
+   * run every completion of 500 requests meeting an expired token (the refresh goes through a client of its own, so
+   * that it never queues behind them): none of the session's work blocks them, so all succeed after one refresh.
+   */
+  @Test
+  void aClientWithATwoThreadExecutorServesFiveHundredAsyncWaitersOnOneRefresh() throws Exception {
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    HttpClient bounded = HttpClient.newBuilder().executor(two).build();
+    try (AuthServer server = AuthServer.builder(Profile.OAUTH2).latency(Endpoint.REFRESH, Duration.ofMillis(200)).start()) {
+      TokenSession session = TokenSession.builder(server.dialect(), JdkRefreshTransport.of(plain)).build();
+      session.signIn(server.issueExpiredTokens(server.username()).toTokensWithoutExpiry());
+      HttpClient client = JdkRefreshClient.wrap(bounded, session);
+      HttpRequest get = HttpRequest.newBuilder(server.apiUri("/api/me")).build();
+      List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+      for (int i = 0; i < 500; i++) all.add(client.sendAsync(get, HttpResponse.BodyHandlers.ofString()));
+      CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
+      assertThat(all).allSatisfy(r -> assertThat(r.join().statusCode()).isEqualTo(200));
+      assertThat(server.counters().refreshCalls()).isEqualTo(1);
+    } finally {
+      two.shutdownNow();
+    }
+  }
+
   @Test
   void theCallerSeesItsOwnRequestWithoutTheTokenHeader() throws Exception {
     try (Fixture f = new Fixture(Profile.OAUTH2, s -> {})) {
