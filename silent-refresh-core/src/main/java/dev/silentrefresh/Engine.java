@@ -75,8 +75,7 @@ final class Engine implements SessionCalls {
   private final TokenStore store;
   private final RefreshLock lock;
   private final Clock clock;
-  private final Set<URI> scope;
-  /** {@link #scope} as an array: every send looks a request's origin up in it, without an iterator. */
+  /** The session's scope as an array: every send looks a request's origin up in it, without an iterator. */
   private final URI[] scopeOrigins;
   private final long blockingMarginMillis;
   private final long refreshAheadMillis;
@@ -130,7 +129,6 @@ final class Engine implements SessionCalls {
     this.lock = b.refreshLock != null ? b.refreshLock
         : b.store instanceof RefreshLock ? (RefreshLock) b.store : null;
     this.clock = b.clock;
-    this.scope = scope;
     this.scopeOrigins = scope.toArray(new URI[0]);
     this.blockingMarginMillis = b.blockingMargin.toMillis();
     this.refreshAheadMillis = b.refreshAhead.toMillis();
@@ -381,7 +379,7 @@ final class Engine implements SessionCalls {
   private void warnOnceOffDefaultScope(URI uri) {
     if (!defaultScope || !warnedOffScope.compareAndSet(false, true)) return;
     LOG.warning("a request to " + Origins.originOf(uri) + " was sent without a token: the session's scope is"
-        + " only " + scope + " (the refresh endpoint's origin, by default). Name the API's origins with"
+        + " only " + java.util.Arrays.asList(scopeOrigins) + " (the refresh endpoint's origin, by default). Name the API's origins with"
         + " TokenSession.Builder.scope(...)");
   }
 

@@ -367,6 +367,8 @@ class TokenSessionTest {
     s.signIn(tokens(1, clock.instant().plusSeconds(300)));
     clock.advance(Duration.ofSeconds(240)); // inside refresh-ahead (60 s, a fifth), outside the blocking margin
     for (int i = 0; i < 1000; i++) assertThat(call(s).sentWith).isEqualTo("A1");
+    // the background refresh is started on the session's executor: wait for it to reach the transport
+    await().atMost(WAIT).until(() -> transport.calls() >= 1);
     assertThat(transport.calls()).isEqualTo(1);
     assertThat(s.waitingForRefresh()).isZero();
     assertThat(((Engine) calls(s)).waitersOnFlight()).as("nothing attached to the background flight").isZero();

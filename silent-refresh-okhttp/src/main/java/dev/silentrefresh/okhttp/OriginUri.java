@@ -23,7 +23,11 @@ final class OriginUri {
 
   /** True when {@code a} and {@code b} have the same origin (HttpUrl keeps scheme and host canonical). */
   static boolean sameOrigin(HttpUrl a, HttpUrl b) {
-    return a.port() == b.port() && a.host().equals(b.host()) && a.scheme().equals(b.scheme());
+    return hasOrigin(a, b.scheme(), b.host(), b.port());
+  }
+
+  private static boolean hasOrigin(HttpUrl url, String scheme, String host, int port) {
+    return url.port() == port && url.host().equals(host) && url.scheme().equals(scheme);
   }
 
   private static final class Entry {
@@ -41,7 +45,7 @@ final class OriginUri {
     }
 
     boolean matches(HttpUrl url) {
-      return url.port() == port && url.host().equals(host) && url.scheme().equals(scheme);
+      return hasOrigin(url, scheme, host, port);
     }
   }
 }
